@@ -1,0 +1,63 @@
+"""The public checks API: what hidden tests use to judge learner code, with diagnoses.
+
+A kata's ``test_kata.py`` is an ordinary pytest file. It receives the learner's module through
+the ``learner`` fixture and calls the functions below; each failing check raises
+:class:`KataFailure`, whose diagnosis (cause, hint, the learner's line) is what the learner
+sees. Any other exception from learner code is diagnosed automatically. The docstring's first
+line of each test is the check's title, shown with ✔ or ✘.
+
+Example::
+
+    from katacheck import checks
+
+    def test_otimizador(learner):
+        \"\"\"O otimizador é exatamente torch.optim.Adam.\"\"\"
+        treinar = checks.require_attribute(learner, "treinar")
+        modelo = ...
+        with checks.TrainingMonitor(model=modelo) as monitor:
+            treinar(modelo, X, y)
+        checks.expect_optimizer(monitor, "Adam", modelo)
+"""
+
+from katacheck.checks import reference  # noqa: F401  (capture torch's classes first)
+from katacheck.checks.data import regression_data, train_reference
+from katacheck.checks.device import (
+    cuda_available,
+    cuda_unavailable,
+    expect_device_type,
+    expect_trained_on,
+)
+from katacheck.checks.failures import KataFailure, fail
+from katacheck.checks.gradients import expect_gradients_flow
+from katacheck.checks.loss import dataset_loss, expect_loss_decreased, expect_loss_history
+from katacheck.checks.model import (
+    expect_linear_chain,
+    expect_relu_between_linears,
+    require_attribute,
+    require_module_class,
+    trace_forward,
+)
+from katacheck.checks.training import TrainingMonitor, expect_clean_gradients, expect_optimizer
+
+__all__ = [
+    "KataFailure",
+    "TrainingMonitor",
+    "cuda_available",
+    "cuda_unavailable",
+    "dataset_loss",
+    "expect_clean_gradients",
+    "expect_device_type",
+    "expect_gradients_flow",
+    "expect_linear_chain",
+    "expect_loss_decreased",
+    "expect_loss_history",
+    "expect_optimizer",
+    "expect_relu_between_linears",
+    "expect_trained_on",
+    "fail",
+    "regression_data",
+    "require_attribute",
+    "require_module_class",
+    "trace_forward",
+    "train_reference",
+]

@@ -1,0 +1,89 @@
+"""``KataFailure`` and the helpers that find the learner's own line."""
+
+from __future__ import annotations
+
+import inspect
+import linecache
+import sys
+from types import TracebackType
+from typing import NoReturn
+
+from katacheck.checks.context import is_learner_file
+from katacheck.i18n import has, t
+from katacheck.runner.results import Diagnosis, Location
+
+
+class KataFailure(AssertionError):
+    """A check failed. Carries the :class:`Diagnosis` the learner sees."""
+
+    def __init__(self, diagnosis: Diagnosis) -> None:
+        super().__init__(diagnosis.message)
+        self.diagnosis = diagnosis
+
+
+def fail(code: str, /, *, location: Location | None = None, **params: object) -> NoReturn:
+    """Fail the current check with catalog message ``check.<code>`` (and its hint, if any).
+
+    Without an explicit ``location``, the innermost line of the learner's file on the current
+    stack is used, when there is one.
+    """
+    key = f"check.{code}"
+    hint = t(f"{key}.hint", **params) if has(f"{key}.hint") else None
+    raise KataFailure(
+        Diagnosis(
+            message=t(key, **params),
+            hint=hint,
+            location=location or location_in_stack(),
+            code=code,
+        )
+    )
+
+
+def _location(filename: str, line: int) -> Location:
+    source = linecache.getline(filename, line).strip()
+    return Location(path=filename, line=line, source=source)
+
+
+def location_in_traceback(tb: TracebackType | None) -> Location | None:
+    """The last line of the learner's file in a traceback (the one closest to the error)."""
+    found = None
+    while tb is not None:
+        if is_learner_file(tb.tb_frame.f_code.co_filename):
+            found = _location(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def location_in_stack() -> Location | None:
+    """The innermost line of the learner's file on the current call stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if is_learner_file(frame.f_code.co_filename):
+            return _location(frame.f_code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def definition_location(obj: object) -> Location | None:
+    """Where a class or function of the learner's file is defined."""
+    try:
+        filename = inspect.getsourcefile(obj)  # type: ignore[arg-type]
+        _, line = inspect.getsourcelines(obj)  # type: ignore[arg-type]
+    except (TypeError, OSError):
+        return None
+    if filename is None or not is_learner_file(filename):
+        return None
+    return _location(filename, line)
+
+
+def learner_abort(exc: BaseException) -> KataFailure:
+    """A ``sys.exit()`` or ``KeyboardInterrupt`` from learner code, as a failed check."""
+    code = "learner.exit" if isinstance(exc, SystemExit) else "learner.interrupt"
+    return KataFailure(
+        Diagnosis(
+            message=t(code, code=getattr(exc, "code", "")),
+            hint=t(f"{code}.hint"),
+            location=location_in_traceback(exc.__traceback__),
+            code=code,
+        )
+    )

@@ -1,0 +1,52 @@
+"""Importing the learner's file, turning every way it can go wrong into a diagnosis."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+from katacheck.checks.diagnose import diagnose
+from katacheck.checks.failures import KataFailure, learner_abort
+from katacheck.i18n import t
+from katacheck.runner.results import Diagnosis, Location
+
+#: The learner's module is imported under this name (the file name is not an identifier).
+LEARNER_MODULE = "katacheck_aluno"
+
+
+def load_learner_module(path: str) -> ModuleType:
+    """Import the learner's file as a module."""
+    spec = importlib.util.spec_from_file_location(LEARNER_MODULE, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[LEARNER_MODULE] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        raise _syntax_failure(error, path) from None
+    except (SystemExit, KeyboardInterrupt) as error:
+        raise learner_abort(error) from None
+    except Exception as error:  # noqa: BLE001 - any error in learner code is a diagnosis
+        diagnosis = diagnose(error)
+        raise KataFailure(
+            Diagnosis(
+                message=t("learner.import_failed", cause=diagnosis.message),
+                hint=diagnosis.hint,
+                location=diagnosis.location,
+                code=diagnosis.code,
+            )
+        ) from None
+    return module
+
+
+def _syntax_failure(error: SyntaxError, path: str) -> KataFailure:
+    line = error.lineno or 0
+    return KataFailure(
+        Diagnosis(
+            message=t("learner.syntax_error", line=line, detail=error.msg),
+            hint=t("learner.syntax_error.hint"),
+            location=Location(path=path, line=line, source=(error.text or "").strip()),
+            code="learner.syntax_error",
+        )
+    )

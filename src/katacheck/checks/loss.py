@@ -1,0 +1,45 @@
+"""The loss must go down, and the loss history a learner returns must be the real one."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import torch
+from torch import nn
+
+from katacheck.checks import reference
+from katacheck.checks.failures import fail
+
+
+def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
+                 loss_fn: Callable = reference.mse_loss) -> float:
+    """The loss over the whole dataset (not one noisy batch), without touching gradients."""
+    with torch.no_grad():
+        return float(loss_fn(model(inputs), targets))
+
+
+def expect_loss_decreased(before: float, after: float, *, max_ratio: float) -> None:
+    """``after / before`` must be finite and at most ``max_ratio`` (a calibrated threshold)."""
+    if not math.isfinite(after):
+        fail("loss_not_finite", before=f"{before:.4g}")
+    ratio = after / before
+    if ratio > max_ratio:
+        fail("loss_not_decreasing", before=f"{before:.4g}", after=f"{after:.4g}",
+             ratio=f"{ratio:.3f}", max_ratio=f"{max_ratio:.2f}")
+
+
+def expect_loss_history(history: object, epochs: int, *, first_loss: float) -> list[float]:
+    """A list of ``epochs`` Python floats whose first value is the model's initial loss."""
+    if not isinstance(history, (list, tuple)):
+        fail("history_type", found=type(history).__name__)
+    if any(isinstance(value, torch.Tensor) for value in history):
+        fail("history_tensors")
+    if not all(isinstance(value, (float, int)) for value in history):
+        kinds = sorted({type(v).__name__ for v in history if not isinstance(v, (float, int))})
+        fail("history_not_floats", kinds=", ".join(kinds))
+    if len(history) != epochs:
+        fail("history_length", found=len(history), expected=epochs)
+    if not math.isclose(history[0], first_loss, rel_tol=1e-3, abs_tol=1e-6):
+        fail("history_not_real", found=f"{history[0]:.4g}", expected=f"{first_loss:.4g}")
+    return [float(value) for value in history]

@@ -1,0 +1,172 @@
+"""Checks on what a model *is* and what its forward *does*.
+
+The forward is traced with a ``TorchFunctionMode``: it sees ``nn.ReLU``, ``F.relu``,
+``torch.relu``, ``x.relu()`` and ``x.clamp(min=0)`` alike, in call order, whatever Python the
+learner wrote around them (module hooks would only see ``nn.ReLU``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable
+
+import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
+
+from katacheck.checks import reference
+from katacheck.checks.failures import definition_location, fail, location_in_stack
+from katacheck.runner.results import Location
+
+RELU_NAMES = frozenset({"relu", "relu_"})
+ACTIVATION_NAMES = frozenset({
+    "sigmoid", "tanh", "gelu", "leaky_relu", "leaky_relu_", "elu", "selu", "silu", "softplus",
+    "softmax", "log_softmax", "hardtanh", "relu6", "mish", "hardswish", "hardsigmoid", "prelu",
+    "celu", "logsigmoid", "softsign", "tanhshrink", "sigmoid_", "tanh_",
+})
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation the forward applied: a linear layer or an activation."""
+
+    kind: str  # "linear" or "activation"
+    name: str  # "linear", "relu", "sigmoid", ...
+    layer: str | None = None  # attribute path of the nn.Linear, for "linear"
+    location: Location | None = None
+
+
+@dataclass
+class ForwardTrace:
+    ops: list[Op] = field(default_factory=list)
+    output: Any = None
+
+    @property
+    def linears(self) -> list[Op]:
+        return [op for op in self.ops if op.kind == "linear"]
+
+    @property
+    def activations(self) -> list[Op]:
+        return [op for op in self.ops if op.kind == "activation"]
+
+    def shape(self) -> str:
+        """A readable summary, e.g. ``linear → relu → linear``."""
+        return " → ".join(op.name for op in self.ops) or "—"
+
+
+def require_attribute(learner: ModuleType, name: str) -> Any:
+    """The learner's ``name`` (class or function), or a failure saying it is not defined."""
+    if not hasattr(learner, name):
+        fail("missing_definition", name=name)
+    return getattr(learner, name)
+
+
+def require_module_class(learner: ModuleType, name: str) -> type[nn.Module]:
+    """The learner's class ``name``, which must subclass ``nn.Module``."""
+    cls = require_attribute(learner, name)
+    if not (isinstance(cls, type) and issubclass(cls, reference.Module)):
+        fail("not_a_module", name=name, location=definition_location(cls))
+    return cls
+
+
+class _ForwardTracer(TorchFunctionMode):
+    def __init__(self, layer_names: dict[int, str]) -> None:
+        super().__init__()
+        self.layer_names = layer_names
+        self.ops: list[Op] = []
+
+    def __torch_function__(self, func: Callable, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        op = self._classify(getattr(func, "__name__", ""), args, kwargs)
+        if op is not None:
+            self.ops.append(op)
+        return func(*args, **kwargs)
+
+    def _classify(self, name: str, args: tuple, kwargs: dict) -> Op | None:
+        if name == "linear":
+            weight = args[1] if len(args) > 1 else kwargs.get("weight")
+            return Op("linear", "linear", self.layer_names.get(id(weight)), _op_location())
+        if name in RELU_NAMES or _is_clamp_at_zero(name, args, kwargs):
+            return Op("activation", "relu", None, _op_location())
+        if name in ACTIVATION_NAMES:
+            return Op("activation", name.rstrip("_"), None, _op_location())
+        return None
+
+
+def _is_clamp_at_zero(name: str, args: tuple, kwargs: dict) -> bool:
+    if name not in {"clamp", "clamp_", "clamp_min", "clamp_min_", "clip"}:
+        return False
+    low = kwargs.get("min", args[1] if len(args) > 1 else None)
+    return low is not None and float(low) == 0.0
+
+
+def _op_location() -> Location | None:
+    return location_in_stack()
+
+
+def trace_forward(model: nn.Module, inputs: torch.Tensor) -> ForwardTrace:
+    """Run ``model(inputs)`` once (no gradients) and record its linear layers and activations."""
+    names = {id(module.weight): name for name, module in model.named_modules()
+             if isinstance(module, reference.Linear)}
+    tracer = _ForwardTracer(names)
+    with torch.no_grad(), tracer:
+        output = model(inputs)
+    return ForwardTrace(ops=tracer.ops, output=output)
+
+
+def linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
+    """Every ``nn.Linear`` registered in the model, with its attribute path."""
+    return [(name, m) for name, m in model.named_modules() if isinstance(m, reference.Linear)]
+
+
+def expect_linear_chain(model: nn.Module, sizes: tuple[int, ...], batch: int = 8) -> ForwardTrace:
+    """The model applies exactly ``len(sizes) - 1`` ``nn.Linear`` layers, in sequence.
+
+    ``sizes`` is the chain of widths, e.g. ``(10, 5, 1)`` for 10 → 5 → 1.
+    """
+    where = definition_location(type(model))
+    expected = len(sizes) - 1
+    layers = linear_layers(model)
+    if len(layers) != expected:
+        fail("linear_count", found=len(layers), expected=expected, location=where)
+    trace = trace_forward(model, torch.randn(batch, sizes[0]))
+    used = trace.linears
+    if len(used) != expected or len({op.layer for op in used}) != expected:
+        fail("linear_not_chained", found=len(used), expected=expected, shape=trace.shape(), location=where)
+    by_name = dict(layers)
+    for index, (op, n_in, n_out) in enumerate(zip(used, sizes, sizes[1:]), start=1):
+        layer = by_name[op.layer]
+        if (layer.in_features, layer.out_features) != (n_in, n_out):
+            fail("linear_sizes", index=index, layer=op.layer, found_in=layer.in_features,
+                 found_out=layer.out_features, want_in=n_in, want_out=n_out, location=op.location or where)
+    if tuple(trace.output.shape) != (batch, sizes[-1]):
+        fail("output_shape", found=tuple(trace.output.shape), expected=(batch, sizes[-1]), location=where)
+    return trace
+
+
+def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
+    """Exactly one activation, a ReLU, between the first and the second linear layer."""
+    where = definition_location(type(model))
+    ops = trace.ops
+    first, last = ops.index(trace.linears[0]), ops.index(trace.linears[-1])
+    between = [op for op in ops[first + 1:last] if op.kind == "activation"]
+    outside = [op for i, op in enumerate(ops) if op.kind == "activation" and not first < i < last]
+    if outside:
+        op = outside[0]
+        code = "activation_after_output" if ops.index(op) > last else "activation_before_input"
+        fail(code, name=op.name, shape=trace.shape(), location=op.location or where)
+    if not between:
+        unused = [name for name, m in model.named_modules() if isinstance(m, nn.ReLU)]
+        if unused:
+            fail("relu_unused", layer=unused[0], location=where)
+        fail("relu_missing", shape=trace.shape(), location=_forward_location(model) or where)
+    wrong = [op for op in between if op.name != "relu"]
+    if wrong:
+        fail("wrong_activation", name=wrong[0].name, location=wrong[0].location or where)
+    if len(between) > 1:
+        fail("too_many_activations", count=len(between), shape=trace.shape(), location=where)
+
+
+def _forward_location(model: nn.Module) -> Location | None:
+    return definition_location(type(model).forward)

@@ -1,0 +1,180 @@
+"""Watching a learner's training loop from the inside, through hooks.
+
+``TrainingMonitor`` is a context manager around a call to the learner's training function.
+It records, without the learner's code knowing:
+
+- every optimizer created (its class and the learner's line that built it) and every step;
+- stale gradients: a gradient still holding a previous step's value when a new backward pass
+  adds to it (a leaf parameter's tensor hook runs *before* accumulation, so it sees the old
+  ``.grad``). Zeroing anywhere in the loop, ``set_to_none=False``, ``model.zero_grad()`` and
+  gradient accumulation (several backwards per step) all pass;
+- whether each step had gradients at all, and whether they were finite;
+- the devices of the watched model's parameters and inputs at each forward call.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+from torch.optim.optimizer import register_optimizer_step_pre_hook
+
+from katacheck.checks import reference
+from katacheck.checks.failures import fail, location_in_stack
+from katacheck.runner.results import Location
+
+
+@dataclass
+class OptimizerRecord:
+    optimizer: torch.optim.Optimizer
+    created_at: Location | None
+    steps: int = 0
+
+
+@dataclass
+class ForwardRecord:
+    parameter_devices: set[str]
+    input_devices: set[str]
+    location: Location | None
+
+
+@dataclass
+class TrainingMonitor:
+    """Records what a training loop does; the ``expect_*`` functions judge the record."""
+
+    model: nn.Module | None = None
+    optimizers: list[OptimizerRecord] = field(default_factory=list)
+    stale_gradient_at: Location | None = None
+    empty_step_at: Location | None = None
+    non_finite_step_at: Location | None = None
+    forwards: list[ForwardRecord] = field(default_factory=list)
+    _stepped: dict[int, bool] = field(default_factory=dict)
+    _cleanups: list[Any] = field(default_factory=list)
+
+    def __enter__(self) -> TrainingMonitor:
+        self._cleanups.append(register_optimizer_step_pre_hook(self._on_step))
+        self._cleanups.append(_patch_optimizer_init(self._on_optimizer_created))
+        if self.model is not None:
+            self._cleanups.append(self.model.register_forward_pre_hook(self._on_forward))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        while self._cleanups:
+            cleanup = self._cleanups.pop()
+            cleanup.remove() if hasattr(cleanup, "remove") else cleanup()
+
+    # -- hooks --------------------------------------------------------------------------------
+
+    def _on_optimizer_created(self, optimizer: torch.optim.Optimizer) -> None:
+        self.optimizers.append(OptimizerRecord(optimizer, location_in_stack()))
+
+    def _on_step(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
+        record = self._record_for(optimizer)
+        record.steps += 1
+        grads = [p.grad for p in _parameters(optimizer)]
+        if all(g is None or not g.any() for g in grads):
+            self.empty_step_at = self.empty_step_at or location_in_stack()
+        elif not all(torch.isfinite(g).all() for g in grads if g is not None):
+            self.non_finite_step_at = self.non_finite_step_at or location_in_stack()
+        for parameter in _parameters(optimizer):
+            if id(parameter) not in self._stepped:
+                self._cleanups.append(parameter.register_hook(self._stale_hook(parameter)))
+            self._stepped[id(parameter)] = True
+
+    def _stale_hook(self, parameter: torch.Tensor):
+        def hook(incoming: torch.Tensor) -> None:
+            # The first backward after a step must find the gradient zeroed (or None);
+            # later backwards before the next step are deliberate accumulation.
+            if self._stepped.get(id(parameter)):
+                self._stepped[id(parameter)] = False
+                old = parameter.grad
+                if old is not None and old.any() and self.stale_gradient_at is None:
+                    self.stale_gradient_at = location_in_stack()
+
+        return hook
+
+    def _on_forward(self, module: nn.Module, args: tuple) -> None:
+        self.forwards.append(ForwardRecord(
+            parameter_devices={str(p.device) for p in module.parameters()},
+            input_devices={str(a.device) for a in args if isinstance(a, torch.Tensor)},
+            location=location_in_stack(),
+        ))
+
+    def _record_for(self, optimizer: torch.optim.Optimizer) -> OptimizerRecord:
+        for record in self.optimizers:
+            if record.optimizer is optimizer:
+                return record
+        record = OptimizerRecord(optimizer, None)
+        self.optimizers.append(record)
+        return record
+
+    # -- what the record says -----------------------------------------------------------------
+
+    @property
+    def stepped_optimizers(self) -> list[OptimizerRecord]:
+        return [record for record in self.optimizers if record.steps]
+
+
+def _parameters(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
+    return [p for group in optimizer.param_groups for p in group["params"]]
+
+
+def _patch_optimizer_init(callback):
+    """Record every optimizer built while the monitor is active (subclasses call this init)."""
+    original = reference.Optimizer.__init__
+
+    @functools.wraps(original)
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        callback(self)
+
+    reference.Optimizer.__init__ = init
+
+    def restore() -> None:
+        reference.Optimizer.__init__ = original
+
+    return restore
+
+
+# -- expectations ---------------------------------------------------------------------------
+
+
+def expect_optimizer(monitor: TrainingMonitor, expected: str, model: nn.Module,
+                     *, lr: float | None = None) -> OptimizerRecord:
+    """The loop stepped exactly ``torch.optim.<expected>`` over all of the model's parameters.
+
+    The class is compared with ``is`` against the class captured before the learner's code
+    ran: ``AdamW`` subclasses ``Adam`` and must not pass for it.
+    """
+    expected_cls = reference.OPTIMIZERS[expected]
+    stepped = monitor.stepped_optimizers
+    if not stepped:
+        if monitor.optimizers:
+            fail("optimizer_never_stepped", location=monitor.optimizers[0].created_at)
+        fail("optimizer_missing", expected=expected)
+    record = max(stepped, key=lambda r: r.steps)
+    found = type(record.optimizer)
+    if found is not expected_cls:
+        fail("optimizer_wrong_class", found=found.__name__, expected=expected, location=record.created_at)
+    covered = {id(p) for p in _parameters(record.optimizer)}
+    missing = [name for name, p in model.named_parameters() if p.requires_grad and id(p) not in covered]
+    if missing:
+        fail("optimizer_missing_params", count=len(missing), names=", ".join(missing), location=record.created_at)
+    if lr is not None:
+        used = record.optimizer.param_groups[0]["lr"]
+        if abs(used - lr) > 1e-12:
+            fail("optimizer_lr", found=used, expected=lr, location=record.created_at)
+    return record
+
+
+def expect_clean_gradients(monitor: TrainingMonitor) -> None:
+    """No stale gradients reached a step, and every step had finite gradients."""
+    if monitor.stale_gradient_at is not None:
+        fail("stale_gradients", location=monitor.stale_gradient_at)
+    if monitor.empty_step_at is not None:
+        fail("step_without_gradients", location=monitor.empty_step_at)
+    if monitor.non_finite_step_at is not None:
+        fail("step_non_finite", location=monitor.non_finite_step_at)

@@ -1,0 +1,37 @@
+"""``katacheck hint [KATA]``: reveal the next hint, one at a time."""
+
+from __future__ import annotations
+
+import click
+from rich.text import Text
+
+from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
+from katacheck.console import console
+from katacheck.errors import NoCurrentKataError
+from katacheck.i18n import t
+
+
+@click.command(help=t("cli.hint.help"), short_help=t("cli.hint.short"))
+@kata_argument(required=False)
+@pass_app
+def command(app: AppContext, kata_id: str | None) -> None:
+    workspace = app.workspace()
+    progress = workspace.load_progress()
+    kata_id = kata_id or progress.current
+    if kata_id is None:
+        raise NoCurrentKataError()
+    kata = resolve_kata(workspace, kata_id)
+    out = console()
+    if not kata.hints:
+        out.print(t("cli.hint.none", kata=kata.id))
+        return
+    revealed = min(progress.hints_revealed.get(kata.id, 0) + 1, len(kata.hints))
+    progress.hints_revealed[kata.id] = revealed
+    workspace.save_progress(progress)
+    for number, hint in enumerate(kata.hints[:revealed], start=1):
+        label = t("cli.hint.label", number=number, total=len(kata.hints))
+        out.print(Text.assemble((label, "bold yellow"), " ", hint))
+    if revealed < len(kata.hints):
+        out.print(t("cli.hint.more", kata=kata.id), style="dim")
+    else:
+        out.print(t("cli.hint.last"), style="dim")

@@ -1,0 +1,50 @@
+"""``katacheck next``: write the next kata's stub and show its statement."""
+
+from __future__ import annotations
+
+import click
+from rich.markdown import Markdown
+from rich.rule import Rule
+
+from katacheck.builtin import PACK_NAME
+from katacheck.cli._common import AppContext, pass_app
+from katacheck.console import console
+from katacheck.i18n import t
+from katacheck.workspace import Workspace
+
+
+@click.command(help=t("cli.next.help"), short_help=t("cli.next.short"))
+@pass_app
+def command(app: AppContext) -> None:
+    workspace = Workspace.find(app.start())
+    if workspace is None:  # `next` in a plain folder makes it a workspace
+        workspace = Workspace.create(app.start().resolve(), PACK_NAME)
+        console().print(t("cli.init.created_short", path=workspace.root))
+    progress = workspace.load_progress()
+    kata = _next_kata(workspace, progress)
+    if kata is None:
+        console().print(t("cli.next.all_done", total=len(workspace.pack.katas())))
+        return
+    learner_file = workspace.learner_file(kata)
+    if not learner_file.exists():  # never overwrite the learner's work
+        learner_file.write_text(kata.stub_path.read_text(encoding="utf-8"), encoding="utf-8")
+    if progress.current != kata.id:
+        progress.current = kata.id
+        workspace.save_progress(progress)
+    _show(kata, learner_file.name)
+
+
+def _next_kata(workspace: Workspace, progress):
+    """The current kata while it has not passed, else the first kata not passed yet."""
+    pack = workspace.pack
+    if progress.current and not progress.has_passed(progress.current) and pack.get(progress.current):
+        return pack.get(progress.current)
+    return next((kata for kata in pack.katas() if not progress.has_passed(kata.id)), None)
+
+
+def _show(kata, filename: str) -> None:
+    out = console()
+    out.print(Rule(t("cli.next.title", kata=kata.id, title=kata.title)))
+    out.print(Markdown(kata.statement()))
+    out.print(Rule())
+    out.print(t("cli.next.edit", file=filename))

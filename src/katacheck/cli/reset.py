@@ -1,0 +1,24 @@
+"""``katacheck reset KATA``: start a kata over from its stub (the old file is kept)."""
+
+from __future__ import annotations
+
+import click
+
+from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
+from katacheck.console import console
+from katacheck.i18n import t
+from katacheck.workspace import write_atomically
+
+
+@click.command(help=t("cli.reset.help"), short_help=t("cli.reset.short"))
+@kata_argument(required=True)
+@pass_app
+def command(app: AppContext, kata_id: str) -> None:
+    workspace = app.workspace()
+    kata = resolve_kata(workspace, kata_id)
+    learner_file = workspace.learner_file(kata)
+    if learner_file.exists():
+        backup = workspace.backup(learner_file)
+        console().print(t("cli.reset.backup", path=backup.relative_to(workspace.root)))
+    write_atomically(learner_file, kata.stub_path.read_text(encoding="utf-8"))
+    console().print(t("cli.reset.done", file=learner_file.name))

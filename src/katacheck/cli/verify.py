@@ -1,0 +1,62 @@
+"""``katacheck verify [KATA] [--all]``: run the hidden tests and explain the verdict."""
+
+from __future__ import annotations
+
+import click
+
+from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
+from katacheck.console import console
+from katacheck.errors import ExitCode, KatacheckError, LearnerFileMissingError, NoCurrentKataError
+from katacheck.i18n import t
+
+
+@click.command(help=t("cli.verify.help"), short_help=t("cli.verify.short"))
+@kata_argument(required=False)
+@click.option("--all", "verify_all", is_flag=True, help=t("cli.verify.option.all"))
+@pass_app
+def command(app: AppContext, kata_id: str | None, verify_all: bool) -> None:
+    workspace = app.workspace()
+    katas = _select(workspace, kata_id, verify_all)
+    from katacheck.runner.report import render
+    from katacheck.runner.verify import verify_katas
+
+    with console().status(t("cli.verify.running", count=len(katas))):
+        results = verify_katas(workspace, katas)
+    out = console()
+    for result in results:
+        out.print(render(result))
+        out.print()
+    failed = [r for r in results if not r.passed]
+    _summary(workspace, results, failed)
+    raise SystemExit(ExitCode.KATA_FAILED if failed else ExitCode.OK)
+
+
+def _select(workspace, kata_id: str | None, verify_all: bool) -> list:
+    if verify_all:
+        katas = [k for k in workspace.pack.katas() if workspace.learner_file(k).exists()]
+        if not katas:
+            raise KatacheckError(t("error.nothing_to_verify"), fix="katacheck next")
+        return katas
+    if kata_id is None:
+        kata_id = workspace.load_progress().current
+        if kata_id is None:
+            raise NoCurrentKataError()
+    kata = resolve_kata(workspace, kata_id)
+    if not workspace.learner_file(kata).exists():
+        current = workspace.load_progress().current
+        fix = "katacheck next" if current in (None, kata.id) else f"katacheck reset {kata.id}"
+        raise LearnerFileMissingError(kata.learner_filename, fix)
+    return [kata]
+
+
+def _summary(workspace, results, failed) -> None:
+    out = console()
+    passed = len(results) - len(failed)
+    if not failed:
+        out.print(t("cli.verify.all_passed", passed=passed, total=len(results)), style="bold green")
+        current = workspace.load_progress().current
+        if any(r.kata_id == current for r in results):
+            out.print(t("cli.verify.next_step"))
+        return
+    out.print(t("cli.verify.some_failed", passed=passed, total=len(results)), style="bold red")
+    out.print(t("cli.verify.failed_step", kata=failed[0].kata_id))

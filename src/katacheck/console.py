@@ -1,0 +1,38 @@
+"""The one place that builds rich consoles: stdout for results, stderr for errors.
+
+Text that comes from learners (their code, their output) is always printed with markup and
+highlighting off, so a ``[red]`` in a print statement is shown, not interpreted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+from rich.console import Console
+from rich.text import Text
+
+from katacheck.i18n import t
+
+
+def _width() -> int | None:
+    # Tests and CI logs want a stable width; a terminal knows its own.
+    return int(os.environ["KATACHECK_WIDTH"]) if "KATACHECK_WIDTH" in os.environ else None
+
+
+@functools.cache
+def console() -> Console:
+    return Console(highlight=False, width=_width())
+
+
+@functools.cache
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, width=_width())
+
+
+def print_error(message: str, fix: str | None = None) -> None:
+    """An error line, and the command that fixes it."""
+    out = err_console()
+    out.print(Text.assemble((t("console.error_prefix"), "bold red"), " ", message))
+    if fix:
+        out.print(Text.assemble("  ", (t("console.fix_prefix"), "bold"), " ", (fix, "cyan")))

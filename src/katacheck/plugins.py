@@ -1,0 +1,69 @@
+"""Finding plugins: the built-in pack plus every ``katacheck`` entry point.
+
+Loading is lazy and happens once: nothing is discovered at import time, so ``katacheck --help``
+never pays for it. ``KATACHECK_LOAD_PLUGINS`` restricts which external plugins load (a
+comma-separated list of entry-point names; empty means built-ins only).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from katacheck import hookspecs
+from katacheck.errors import PackConflictError, UnknownPackError
+
+if TYPE_CHECKING:
+    from katacheck.packs import KataPack
+
+ENTRY_POINT_GROUP = "katacheck"
+
+#: Plugins that ship with katacheck, registered exactly like external ones.
+DEFAULT_PLUGINS = ("katacheck.builtin",)
+
+
+@functools.cache
+def plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager, with every plugin loaded."""
+    manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
+    manager.add_hookspecs(hookspecs)
+    _load_entry_points(manager)
+    for name in DEFAULT_PLUGINS:
+        manager.register(importlib.import_module(name), name=name)
+    # A misspelled hook name in a plugin fails here, loudly, instead of being ignored.
+    manager.check_pending()
+    return manager
+
+
+def _load_entry_points(manager: pluggy.PluginManager) -> None:
+    allowed = os.environ.get("KATACHECK_LOAD_PLUGINS")
+    if allowed is None:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        return
+    for name in filter(None, (part.strip() for part in allowed.split(","))):
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+
+
+@functools.cache
+def packs() -> dict[str, KataPack]:
+    """Every registered pack, by name."""
+    found: dict[str, tuple[KataPack, str]] = {}
+    manager = plugin_manager()
+    for impl in reversed(manager.hook.katacheck_packs.get_hookimpls()):
+        for pack in impl.function() or ():
+            if pack.name in found:
+                raise PackConflictError(pack.name, found[pack.name][1], impl.plugin_name)
+            found[pack.name] = (pack, impl.plugin_name)
+    return {name: pack for name, (pack, _) in found.items()}
+
+
+def get_pack(name: str) -> KataPack:
+    """The pack called ``name``; a user error naming the known packs if there is none."""
+    try:
+        return packs()[name]
+    except KeyError:
+        raise UnknownPackError(name, sorted(packs())) from None

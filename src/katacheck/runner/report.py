@@ -1,0 +1,78 @@
+"""How a kata's verdict looks: ✔/✘ per check, the cause, the learner's line, a hint.
+
+One renderer serves both faces: rich renderables for the CLI, and the same thing exported as
+plain text for pytest's failure report.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from katacheck.i18n import t
+from katacheck.runner.results import CheckResult, Diagnosis, KataResult
+
+PASS_MARK = ("✔", "bold green")
+FAIL_MARK = ("✘", "bold red")
+
+
+def render(result: KataResult) -> RenderableType:
+    """The full report of one kata."""
+    mark = PASS_MARK if result.passed else FAIL_MARK
+    header = Text.assemble(
+        mark, " ", (result.kata_id, "bold"), " — ", result.title,
+        (f"  ({t('report.seconds', seconds=f'{result.duration:.1f}')})", "dim"),
+    )
+    parts: list[RenderableType] = [header]
+    shown: list[Diagnosis] = []
+    for check in result.checks:
+        parts.append(Padding(_render_check(check, shown), (0, 0, 0, 2), expand=False))
+    if result.fatal is not None:
+        parts.append(Padding(_render_diagnosis(result.fatal), (0, 0, 0, 2), expand=False))
+        if result.output:
+            parts.append(Padding(_render_output(result.output), (0, 0, 0, 4), expand=False))
+    return Group(*parts)
+
+
+def _render_check(check: CheckResult, shown: list[Diagnosis]) -> RenderableType:
+    mark = PASS_MARK if check.passed else FAIL_MARK
+    line = Text.assemble(mark, " ", check.title)
+    diagnosis = check.diagnosis
+    if diagnosis is None:
+        return line
+    if diagnosis in shown:  # an import error fails every check: explain it once
+        line.append(f"  ({t('report.same_cause')})", style="dim")
+        return line
+    shown.append(diagnosis)
+    body: list[RenderableType] = [line, Padding(_render_diagnosis(diagnosis), (0, 0, 0, 4), expand=False)]
+    if check.output:
+        body.append(Padding(_render_output(check.output), (0, 0, 0, 4), expand=False))
+    return Group(*body)
+
+
+def _render_diagnosis(diagnosis: Diagnosis) -> RenderableType:
+    lines: list[RenderableType] = [Text(diagnosis.message, style="red")]
+    if diagnosis.location is not None:
+        where = diagnosis.location
+        lines.append(Text.assemble(
+            ("→ ", "bold"), (f"{Path(where.path).name}:{where.line}", "cyan"),
+            "   ", (where.source, "yellow"),
+        ))
+    if diagnosis.hint:
+        lines.append(Text.assemble((t("report.hint_prefix"), "bold"), " ", diagnosis.hint))
+    return Group(*lines)
+
+
+def _render_output(output: str) -> RenderableType:
+    return Group(Text(t("report.learner_output"), style="dim"), Text(output, style="dim"))
+
+
+def render_text(result: KataResult, width: int = 100) -> str:
+    """The report as plain text (for pytest's terminal)."""
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, highlight=False).print(render(result))
+    return buffer.getvalue().rstrip()

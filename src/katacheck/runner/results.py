@@ -1,0 +1,105 @@
+"""What a verification produces, as plain data (JSON between the child and the parent)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PASSED = "passed"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A line of the learner's file."""
+
+    path: str
+    line: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a check failed, in the learner's language: the cause, a hint, and where."""
+
+    message: str
+    hint: str | None = None
+    location: Location | None = None
+    code: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnosis:
+        location = data.get("location")
+        return cls(
+            message=data["message"],
+            hint=data.get("hint"),
+            location=Location(**location) if location else None,
+            code=data.get("code"),
+        )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One hidden test: its title (the test's docstring) and its outcome."""
+
+    name: str
+    title: str
+    outcome: str
+    diagnosis: Diagnosis | None = None
+    output: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == PASSED
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
+        diagnosis = data.get("diagnosis")
+        return cls(
+            name=data["name"],
+            title=data["title"],
+            outcome=data["outcome"],
+            diagnosis=Diagnosis.from_dict(diagnosis) if diagnosis else None,
+            output=data.get("output", ""),
+        )
+
+
+@dataclass(frozen=True)
+class KataResult:
+    """The verdict on one kata: every check, plus a fatal problem if the run itself broke."""
+
+    kata_id: str
+    title: str
+    checks: tuple[CheckResult, ...] = ()
+    fatal: Diagnosis | None = None
+    output: str = ""
+    duration: float = 0.0
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """A kata passes only when it ran to the end and every check passed."""
+        return self.fatal is None and bool(self.checks) and all(c.passed for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KataResult:
+        fatal = data.get("fatal")
+        return cls(
+            kata_id=data["kata_id"],
+            title=data["title"],
+            checks=tuple(CheckResult.from_dict(c) for c in data.get("checks", ())),
+            fatal=Diagnosis.from_dict(fatal) if fatal else None,
+            output=data.get("output", ""),
+            duration=data.get("duration", 0.0),
+            extras=data.get("extras", {}),
+        )
+
+
+def truncate(text: str, limit: int, note: str) -> str:
+    """Keep the end of ``text`` (where the error usually is), saying how much was dropped."""
+    if len(text) <= limit:
+        return text
+    return note.format(omitted=len(text) - limit) + "\n" + text[-limit:]

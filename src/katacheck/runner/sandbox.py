@@ -1,0 +1,193 @@
+"""Parent side: run a kata's hidden tests in a child process that cannot take us down.
+
+The child gets a timeout (its whole process group is killed), a memory cap, a cap on the size
+of the files it writes, one CPU thread for torch, and a clean pytest configuration. Whatever
+happens to it (a crash, an exit, a hang), the parent turns the outcome into a
+:class:`KataResult` with a Portuguese diagnosis. It never passes by accident: a kata passes
+only when the child reported every check and finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from katacheck.i18n import t
+from katacheck.runner.results import CheckResult, Diagnosis, KataResult, truncate
+
+if TYPE_CHECKING:
+    from katacheck.packs import Kata
+
+#: Memory cap for learner code (RLIMIT_DATA). torch needs about 1 GB of data to train a
+#: small model; the cap turns a memory bomb into a catchable MemoryError.
+DEFAULT_MEMORY_MB = 4096
+#: Largest file the child may write: learner output beyond it is a runaway print loop.
+MAX_FILE_MB = 64
+#: How much of the child's raw output (outside any check) a report shows.
+OUTPUT_LIMIT = 2000
+
+# Variables through which a workspace could change how the child's pytest behaves.
+_SCRUBBED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME")
+
+
+def run_kata(
+    kata: Kata,
+    learner_file: Path,
+    *,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+    cwd: Path | None = None,
+) -> KataResult:
+    """Run ``kata``'s hidden tests against ``learner_file``; always returns a result."""
+    timeout = timeout if timeout is not None else _timeout_for(kata)
+    memory_mb = memory_mb or int(os.environ.get("KATACHECK_MEMORY_MB", DEFAULT_MEMORY_MB))
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="katacheck-") as scratch:
+        events_path = Path(scratch) / "eventos.jsonl"
+        output_path = Path(scratch) / "saida.txt"
+        command = [
+            sys.executable, "-I", "-m", "katacheck.runner.child",
+            str(kata.tests_path), str(learner_file.resolve()), str(events_path), str(memory_mb),
+        ]
+        with output_path.open("wb") as output:
+            returncode, timed_out = _run(command, output, timeout, cwd or learner_file.parent)
+        events = _read_events(events_path)
+        raw_output = output_path.read_bytes().decode("utf-8", "replace")
+    return _assemble(
+        kata, events, returncode, timed_out, timeout, raw_output, time.monotonic() - started
+    )
+
+
+def _timeout_for(kata: Kata) -> float:
+    # A teacher on a slow CI runner can stretch every kata's timeout at once.
+    return kata.timeout * float(os.environ.get("KATACHECK_TIMEOUT_FACTOR", "1"))
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    env.update(
+        # The child imports exactly what this process can import, minus the current folder:
+        # -I keeps the workspace (and a learner's torch.py or pytest.py) off sys.path.
+        KATACHECK_CHILD_SYSPATH=json.dumps([p for p in sys.path if p and Path(p).is_dir()]),
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+        # One thread: tiny models train faster, two children share two cores fairly, and
+        # results do not depend on the machine's core count.
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+    )
+    return env
+
+
+def _run(command: list[str], output: Any, timeout: float, cwd: Path) -> tuple[int, bool]:
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        cwd=cwd,
+        env=_child_env(),
+        # Its own process group, so a timeout also kills anything the learner's code spawned.
+        start_new_session=True,
+    )
+    try:
+        return process.wait(timeout=timeout), False
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        return process.wait(), True
+    except BaseException:  # Ctrl-C in the parent: leave no orphan behind.
+        _kill_group(process)
+        process.wait()
+        raise
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _read_events(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    events = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            break  # a line cut short by a kill: everything before it still counts
+    return events
+
+
+def _assemble(
+    kata: Kata,
+    events: list[dict[str, Any]],
+    returncode: int,
+    timed_out: bool,
+    timeout: float,
+    raw_output: str,
+    duration: float,
+) -> KataResult:
+    checks = tuple(CheckResult.from_dict(e["check"]) for e in events if e["event"] == "check")
+    finished = any(e["event"] == "done" for e in events)
+    running = _running_check(events)
+    fatal = None
+    if timed_out:
+        fatal = _fatal("timeout", running, seconds=f"{timeout:g}")
+    elif not finished:
+        cause, params = _death_cause(returncode)
+        fatal = _fatal(cause, running, **params)
+    elif _interrupted(events):
+        fatal = _fatal("interrupted", running)
+    elif not checks or len(checks) < _collected_count(events):
+        fatal = _fatal("missing_checks", running)
+    return KataResult(
+        kata_id=kata.id,
+        title=kata.title,
+        checks=checks,
+        fatal=fatal,
+        output=truncate(raw_output.strip(), OUTPUT_LIMIT, t("report.output_truncated")),
+        duration=round(duration, 3),
+    )
+
+
+def _interrupted(events: list[dict[str, Any]]) -> bool:
+    # pytest's exit status 2 means the session was interrupted (pytest.exit, KeyboardInterrupt).
+    return any(e["event"] == "done" and e.get("exitstatus") == 2 for e in events)
+
+
+def _collected_count(events: list[dict[str, Any]]) -> int:
+    return next((len(e["names"]) for e in events if e["event"] == "collected"), 0)
+
+
+def _running_check(events: list[dict[str, Any]]) -> str | None:
+    """The title of the check that started but never reported (where the child died)."""
+    reported = {e["check"]["name"] for e in events if e["event"] == "check"}
+    started = [e for e in events if e["event"] == "start" and e["name"] not in reported]
+    return started[-1]["title"] if started else None
+
+
+def _death_cause(returncode: int) -> tuple[str, dict[str, str]]:
+    if returncode < 0:
+        signum = -returncode
+        name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
+        if signum == signal.SIGXFSZ:
+            return "output_too_large", {"mb": str(MAX_FILE_MB)}
+        if signum == signal.SIGKILL:
+            return "killed", {"signal": name}
+        return "crash", {"signal": name}
+    return "exited", {"code": str(returncode)}
+
+
+def _fatal(cause: str, running: str | None, /, **params: str) -> Diagnosis:
+    message = t(f"fatal.{cause}", **params)
+    if running:
+        message += " " + t("fatal.during_check", check=running)
+    return Diagnosis(message=message, hint=t(f"fatal.{cause}.hint", **params), code=f"fatal.{cause}")
