@@ -37,11 +37,18 @@ from katacheck.checks.model import (
     require_module_class,
     trace_forward,
 )
-from katacheck.checks.training import TrainingMonitor, expect_clean_gradients, expect_optimizer
+from katacheck.checks.training import (
+    TrainingMonitor,
+    TrainingRun,
+    expect_clean_gradients,
+    expect_optimizer,
+    run_training,
+)
 
 __all__ = [
     "KataFailure",
     "TrainingMonitor",
+    "TrainingRun",
     "cuda_available",
     "cuda_unavailable",
     "dataset_loss",
@@ -58,6 +65,7 @@ __all__ = [
     "regression_data",
     "require_attribute",
     "require_module_class",
+    "run_training",
     "trace_forward",
     "train_reference",
 ]

@@ -14,9 +14,13 @@ from katacheck.checks.failures import fail
 
 def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
                  loss_fn: Callable = reference.mse_loss) -> float:
-    """The loss over the whole dataset (not one noisy batch), without touching gradients."""
+    """The loss over the whole dataset (not one noisy batch), without touching gradients.
+
+    The data follows the model to its device, wherever the learner's code left it.
+    """
+    device = next(model.parameters()).device
     with torch.no_grad():
-        return float(loss_fn(model(inputs), targets))
+        return float(loss_fn(model(inputs.to(device)), targets.to(device)))
 
 
 def expect_loss_decreased(before: float, after: float, *, max_ratio: float) -> None:

@@ -24,6 +24,7 @@ from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from katacheck.checks import reference
 from katacheck.checks.failures import fail, location_in_stack
+from katacheck.checks.loss import dataset_loss
 from katacheck.runner.results import Location
 
 
@@ -50,6 +51,8 @@ class TrainingMonitor:
     stale_gradient_at: Location | None = None
     empty_step_at: Location | None = None
     non_finite_step_at: Location | None = None
+    #: A parameter of the watched model that reached a step with no (or an all-zero) gradient.
+    param_without_grad: str | None = None
     forwards: list[ForwardRecord] = field(default_factory=list)
     _stepped: dict[int, bool] = field(default_factory=dict)
     _cleanups: list[Any] = field(default_factory=list)
@@ -79,10 +82,19 @@ class TrainingMonitor:
             self.empty_step_at = self.empty_step_at or location_in_stack()
         elif not all(torch.isfinite(g).all() for g in grads if g is not None):
             self.non_finite_step_at = self.non_finite_step_at or location_in_stack()
+        self._note_params_without_grad()
         for parameter in _parameters(optimizer):
             if id(parameter) not in self._stepped:
                 self._cleanups.append(parameter.register_hook(self._stale_hook(parameter)))
             self._stepped[id(parameter)] = True
+
+    def _note_params_without_grad(self) -> None:
+        if self.model is None or self.param_without_grad is not None:
+            return
+        for name, parameter in self.model.named_parameters():
+            if parameter.grad is None or not parameter.grad.any():
+                self.param_without_grad = name
+                return
 
     def _stale_hook(self, parameter: torch.Tensor):
         def hook(incoming: torch.Tensor) -> None:
@@ -178,3 +190,26 @@ def expect_clean_gradients(monitor: TrainingMonitor) -> None:
         fail("step_without_gradients", location=monitor.empty_step_at)
     if monitor.non_finite_step_at is not None:
         fail("step_non_finite", location=monitor.non_finite_step_at)
+    if monitor.param_without_grad is not None:
+        fail("grad_missing_at_step", param=monitor.param_without_grad)
+
+
+@dataclass
+class TrainingRun:
+    """One call of a learner's training function, observed: see :func:`run_training`."""
+
+    model: nn.Module
+    monitor: TrainingMonitor
+    history: object
+    loss_before: float
+    loss_after: float
+
+
+def run_training(train: Any, model: nn.Module, X: torch.Tensor, y: torch.Tensor,
+                 *args: Any, **kwargs: Any) -> TrainingRun:
+    """Call ``train(model, X, y, *args, **kwargs)`` under a :class:`TrainingMonitor`,
+    measuring the whole dataset's loss before and after."""
+    before = dataset_loss(model, X, y)
+    with TrainingMonitor(model=model) as monitor:
+        history = train(model, X, y, *args, **kwargs)
+    return TrainingRun(model, monitor, history, before, dataset_loss(model, X, y))

@@ -1,0 +1,58 @@
+"""Testes ocultos da kata 02_relu."""
+
+import torch
+
+from katacheck import checks
+
+#: Razão máxima perda final / inicial no teste de aprendizado (ver CALIBRATION.md).
+LIMIAR_APRENDE = 0.60
+
+
+def razao_de_perda(classe, seed: int) -> float:
+    """Perda depois / antes de 100 passos de Adam (lr=0.01) com o laço do curso."""
+    X, y = checks.regression_data()
+    torch.manual_seed(seed)
+    modelo = classe()
+    antes = checks.dataset_loss(modelo, X, y)
+    checks.train_reference(modelo, X, y)
+    return checks.dataset_loss(modelo, X, y) / antes
+
+
+def calibrar(aluno, seed: int) -> dict[str, float]:
+    """As medidas que o script bench/calibrate.py coleta da solução de referência."""
+    return {"razao_aprende": razao_de_perda(aluno.DuasCamadasReLU, seed)}
+
+
+def test_define_a_classe(learner):
+    """O arquivo define a classe DuasCamadasReLU, um nn.Module."""
+    checks.require_module_class(learner, "DuasCamadasReLU")
+
+
+def test_relu_entre_as_camadas(learner):
+    """O forward aplica linear → ReLU → linear."""
+    classe = checks.require_module_class(learner, "DuasCamadasReLU")
+    modelo = classe()
+    trace = checks.expect_linear_chain(modelo, (10, 5, 1))
+    checks.expect_relu_between_linears(modelo, trace)
+
+
+def test_outros_tamanhos(learner):
+    """DuasCamadasReLU(7, 4, 3) respeita os tamanhos pedidos, com a ReLU no meio."""
+    classe = checks.require_module_class(learner, "DuasCamadasReLU")
+    modelo = classe(7, 4, 3)
+    trace = checks.expect_linear_chain(modelo, (7, 4, 3))
+    checks.expect_relu_between_linears(modelo, trace)
+
+
+def test_gradientes(learner):
+    """Todos os parâmetros recebem gradiente finito e não nulo."""
+    classe = checks.require_module_class(learner, "DuasCamadasReLU")
+    X, y = checks.regression_data(n=32)
+    checks.expect_gradients_flow(classe(), X, y)
+
+
+def test_aprende(learner):
+    """Treinado pelo laço do curso, o modelo reduz a perda."""
+    classe = checks.require_module_class(learner, "DuasCamadasReLU")
+    razao = razao_de_perda(classe, seed=0)
+    checks.expect_loss_decreased(1.0, razao, max_ratio=LIMIAR_APRENDE)

@@ -1,0 +1,65 @@
+"""Testes ocultos da kata 03_adam."""
+
+import pytest
+import torch
+from torch import nn
+
+from katacheck import checks
+
+#: Razão máxima perda final / inicial do conjunto inteiro após 100 épocas (ver CALIBRATION.md).
+LIMIAR_PERDA = 0.85
+
+
+class SimpleLinearModel(nn.Module):
+    """O modelo do curso, definido aqui para não depender do arquivo do aprendiz."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+def treinar_observando(treinar, seed: int, epocas: int = 100) -> checks.TrainingRun:
+    X, y = checks.regression_data()
+    torch.manual_seed(seed)
+    return checks.run_training(treinar, SimpleLinearModel(), X, y, epocas=epocas)
+
+
+def calibrar(aluno, seed: int) -> dict[str, float]:
+    """As medidas que o script bench/calibrate.py coleta da solução de referência."""
+    execucao = treinar_observando(aluno.treinar, seed)
+    return {"razao_perda": execucao.loss_after / execucao.loss_before}
+
+
+@pytest.fixture(scope="module")
+def execucao(learner) -> checks.TrainingRun:
+    """Um treino de 100 épocas, observado por dentro, que os testes abaixo examinam."""
+    return treinar_observando(checks.require_attribute(learner, "treinar"), seed=0)
+
+
+def test_define_treinar(learner):
+    """O arquivo define a função treinar."""
+    checks.require_attribute(learner, "treinar")
+
+
+def test_otimizador_adam(execucao):
+    """O otimizador é exatamente torch.optim.Adam, sobre todos os parâmetros do modelo."""
+    checks.expect_optimizer(execucao.monitor, "Adam", execucao.model)
+
+
+def test_gradientes_limpos(execucao):
+    """Cada passo usa gradientes novos, finitos e não nulos."""
+    checks.expect_clean_gradients(execucao.monitor)
+
+
+def test_perda_diminui(execucao):
+    """A perda do conjunto inteiro diminui com o treino."""
+    checks.expect_loss_decreased(execucao.loss_before, execucao.loss_after, max_ratio=LIMIAR_PERDA)
+
+
+def test_devolve_as_perdas(learner):
+    """treinar devolve a lista das perdas de cada época, como float."""
+    execucao = treinar_observando(checks.require_attribute(learner, "treinar"), seed=1, epocas=7)
+    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before)

@@ -1,0 +1,86 @@
+"""Testes ocultos da kata 05_gpu.
+
+Onde há CUDA de verdade, os testes rodam nela; sem GPU (CI), numa CUDA simulada
+(katacheck.checks.cuda_sim), que reproduz os erros reais de dispositivo.
+"""
+
+import pytest
+import torch
+from torch import nn
+
+from katacheck import checks
+from katacheck.i18n import t
+
+#: Razão máxima perda final / inicial do conjunto inteiro após 100 épocas (ver CALIBRATION.md).
+LIMIAR_PERDA = 0.60
+
+
+class SimpleLinearModel(nn.Module):
+    """O modelo do curso, definido aqui para não depender do arquivo do aprendiz."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+def treinar_observando(treinar, seed: int, dispositivo: str, epocas: int = 100) -> checks.TrainingRun:
+    X, y = checks.regression_data()
+    torch.manual_seed(seed)
+    return checks.run_training(treinar, SimpleLinearModel(), X, y, torch.device(dispositivo), epocas=epocas)
+
+
+def calibrar(aluno, seed: int) -> dict[str, float]:
+    """As medidas que o script bench/calibrate.py coleta da solução de referência."""
+    with checks.cuda_available():
+        execucao = treinar_observando(aluno.treinar, seed, "cuda")
+    return {"razao_perda": execucao.loss_after / execucao.loss_before}
+
+
+@pytest.fixture(scope="module")
+def execucao_gpu(learner) -> checks.TrainingRun:
+    """Um treino de 100 épocas na GPU (real ou simulada), observado por dentro."""
+    with checks.cuda_available():
+        return treinar_observando(checks.require_attribute(learner, "treinar"), 0, "cuda")
+
+
+def test_escolhe_cuda(learner):
+    """Com GPU disponível, escolher_dispositivo() devolve cuda."""
+    escolher = checks.require_attribute(learner, "escolher_dispositivo")
+    with checks.cuda_available():
+        dispositivo = escolher()
+    checks.expect_device_type(dispositivo, "cuda", situation=t("check.situation.cuda"))
+
+
+def test_escolhe_cpu(learner):
+    """Sem GPU, escolher_dispositivo() devolve cpu."""
+    escolher = checks.require_attribute(learner, "escolher_dispositivo")
+    with checks.cuda_unavailable():
+        dispositivo = escolher()
+    checks.expect_device_type(dispositivo, "cpu", situation=t("check.situation.cpu"))
+
+
+def test_treina_na_gpu(execucao_gpu):
+    """Com dispositivo=cuda, o modelo, as entradas e os rótulos estão na GPU durante o treino."""
+    checks.expect_trained_on(execucao_gpu.monitor, "cuda")
+
+
+def test_treina_na_cpu(learner):
+    """Com dispositivo=cpu, o treino roda na CPU."""
+    execucao = treinar_observando(checks.require_attribute(learner, "treinar"), 2, "cpu", epocas=5)
+    checks.expect_trained_on(execucao.monitor, "cpu")
+
+
+def test_gradientes_e_perda(execucao_gpu):
+    """Na GPU, os gradientes estão limpos a cada passo e a perda diminui."""
+    checks.expect_clean_gradients(execucao_gpu.monitor)
+    checks.expect_loss_decreased(execucao_gpu.loss_before, execucao_gpu.loss_after, max_ratio=LIMIAR_PERDA)
+
+
+def test_devolve_as_perdas(learner):
+    """treinar devolve a lista das perdas de cada época, como float."""
+    with checks.cuda_available():
+        execucao = treinar_observando(checks.require_attribute(learner, "treinar"), 1, "cuda", epocas=7)
+    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before)
