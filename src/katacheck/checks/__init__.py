@@ -27,7 +27,7 @@ from katacheck.checks.device import (
     expect_device_type,
     expect_trained_on,
 )
-from katacheck.checks.failures import KataFailure, fail
+from katacheck.checks.failures import KataFailure, call_learner, fail
 from katacheck.checks.gradients import expect_gradients_flow
 from katacheck.checks.loss import dataset_loss, expect_loss_decreased, expect_loss_history
 from katacheck.checks.model import (
@@ -49,6 +49,7 @@ __all__ = [
     "KataFailure",
     "TrainingMonitor",
     "TrainingRun",
+    "call_learner",
     "cuda_available",
     "cuda_unavailable",
     "dataset_loss",

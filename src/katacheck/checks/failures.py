@@ -87,3 +87,12 @@ def learner_abort(exc: BaseException) -> KataFailure:
             code=code,
         )
     )
+
+
+def call_learner(function, /, *args, **kwargs):
+    """Call the learner's ``function``; ``sys.exit()`` or ``KeyboardInterrupt`` inside it
+    becomes a failed check instead of ending the verification."""
+    try:
+        return function(*args, **kwargs)
+    except (SystemExit, KeyboardInterrupt) as exc:
+        raise learner_abort(exc) from None

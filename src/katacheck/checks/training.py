@@ -23,7 +23,7 @@ from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from katacheck.checks import reference
-from katacheck.checks.failures import fail, location_in_stack
+from katacheck.checks.failures import call_learner, fail, location_in_stack
 from katacheck.checks.loss import dataset_loss
 from katacheck.runner.results import Location
 
@@ -211,5 +211,5 @@ def run_training(train: Any, model: nn.Module, X: torch.Tensor, y: torch.Tensor,
     measuring the whole dataset's loss before and after."""
     before = dataset_loss(model, X, y)
     with TrainingMonitor(model=model) as monitor:
-        history = train(model, X, y, *args, **kwargs)
+        history = call_learner(train, model, X, y, *args, **kwargs)
     return TrainingRun(model, monitor, history, before, dataset_loss(model, X, y))

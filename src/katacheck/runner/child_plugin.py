@@ -88,7 +88,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function):
     # sys.exit() or a KeyboardInterrupt raised by learner code must fail this check, not end
-    # the whole session (pytest would stop at a KeyboardInterrupt).
+    # the whole session as pytest otherwise would. (Fixtures call learner code through
+    # checks.call_learner, which does the same: pytest cannot recover from a BaseException
+    # escaping a fixture.)
     try:
         return (yield)
     except (SystemExit, KeyboardInterrupt) as exc:

@@ -10,17 +10,20 @@ only when the child reported every check and finished.
 from __future__ import annotations
 
 import json
+import linecache
+import re
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from katacheck.i18n import t
-from katacheck.runner.results import CheckResult, Diagnosis, KataResult, truncate
+from katacheck.runner.results import CheckResult, Diagnosis, KataResult, Location, truncate
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -60,9 +63,13 @@ def run_kata(
             returncode, timed_out = _run(command, output, timeout, cwd or learner_file.parent)
         events = _read_events(events_path)
         raw_output = output_path.read_bytes().decode("utf-8", "replace")
-    return _assemble(
+    result = _assemble(
         kata, events, returncode, timed_out, timeout, raw_output, time.monotonic() - started
     )
+    if result.fatal is not None and result.fatal.location is None:
+        location = _crash_location(raw_output, learner_file)
+        result = replace(result, fatal=replace(result.fatal, location=location))
+    return result
 
 
 def _timeout_for(kata: Kata) -> float:
@@ -156,6 +163,16 @@ def _assemble(
         output=truncate(raw_output.strip(), OUTPUT_LIMIT, t("report.output_truncated")),
         duration=round(duration, 3),
     )
+
+
+def _crash_location(raw_output: str, learner_file: Path) -> Location | None:
+    """The learner's line in faulthandler's dump (most recent call first) or a traceback."""
+    path = str(learner_file.resolve())
+    for match in re.finditer(r'File "(?P<path>[^"]+)", line (?P<line>\d+)', raw_output):
+        if match["path"] == path:
+            line = int(match["line"])
+            return Location(path=path, line=line, source=linecache.getline(path, line).strip())
+    return None
 
 
 def _interrupted(events: list[dict[str, Any]]) -> bool:

@@ -1,0 +1,5 @@
+"""``python -m katacheck`` is the same as the ``katacheck`` command."""
+
+from katacheck.cli import main
+
+main()
