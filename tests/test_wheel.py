@@ -1,0 +1,39 @@
+"""The built-in katas ship inside the wheel, and katacheck finds them there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contains_the_katas_and_the_catalog(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=REPO, check=True, capture_output=True, timeout=300,
+    )
+    (wheel,) = tmp_path.glob("katacheck-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for kata in ("01_duas_camadas", "02_relu", "03_adam", "04_zero_grad", "05_gpu"):
+        for part in ("kata.toml", "statement.md", "stub.py", "solution.py", "test_kata.py"):
+            assert f"katacheck/katas/{kata}/{part}" in names
+    assert "katacheck/catalogs/pt_BR.toml" in names
+    entry_points = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith("entry_points.txt"))
+    ).decode()
+    assert "katacheck = katacheck.pytest_plugin" in entry_points
+    assert "katacheck = katacheck.cli:main" in entry_points
+
+    # Installed from the wheel (no repository beside it), the pack resolves to the packaged katas.
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from katacheck.builtin import katas_directory; print(katas_directory())"
+    )
+    found = subprocess.run([sys.executable, "-I", "-c", probe, str(site)],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(found) == site / "katacheck" / "katas"
