@@ -47,7 +47,7 @@ def test_define_treinar(learner):
 
 
 def test_sem_gradientes_velhos(execucao):
-    """Nenhum backward() soma gradientes de um passo anterior."""
+    """Cada passo usa gradientes novos: nenhum backward() soma os de um passo anterior."""
     checks.expect_clean_gradients(execucao.monitor)
 
 

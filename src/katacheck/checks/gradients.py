@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Callable
 
 import torch
@@ -20,8 +21,12 @@ def expect_gradients_flow(
     """One forward and backward pass; each parameter's gradient must exist, be finite, and
     not be all zero (per tensor: single dead units are normal)."""
     where = definition_location(type(model))
+    if next(model.parameters(), None) is None:
+        fail("no_parameters", location=where)
     model.zero_grad(set_to_none=True)
-    loss_fn(model(inputs), targets).backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a broadcasting warning would point at our line
+        loss_fn(model(inputs), targets).backward()
     for name, parameter in model.named_parameters():
         if not parameter.requires_grad:
             fail("grad_frozen", param=name, location=where)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Callable
 
 import torch
@@ -18,8 +19,13 @@ def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
 
     The data follows the model to its device, wherever the learner's code left it.
     """
-    device = next(model.parameters()).device
-    with torch.no_grad():
+    parameter = next(model.parameters(), None)
+    if parameter is None:
+        fail("no_parameters")
+    with torch.no_grad(), warnings.catch_warnings():
+        # A shape mismatch warning here would come from our code, not the learner's.
+        warnings.simplefilter("ignore")
+        device = parameter.device
         return float(loss_fn(model(inputs.to(device)), targets.to(device)))
 
 

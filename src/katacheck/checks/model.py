@@ -130,6 +130,14 @@ def expect_linear_chain(model: nn.Module, sizes: tuple[int, ...], batch: int = 8
     layers = linear_layers(model)
     if len(layers) != expected:
         fail("linear_count", found=len(layers), expected=expected, location=where)
+    # Compare the sizes before running the forward: a constructor that ignores its arguments
+    # would otherwise surface as PyTorch's shape error, which hides the real cause.
+    wanted = list(zip(sizes, sizes[1:]))
+    for index, (name, layer) in enumerate(layers, start=1):
+        if (layer.in_features, layer.out_features) not in wanted:
+            want_in, want_out = wanted[min(index, len(wanted)) - 1]
+            fail("linear_sizes", index=index, layer=name, found_in=layer.in_features,
+                 found_out=layer.out_features, want_in=want_in, want_out=want_out, location=where)
     trace = trace_forward(model, torch.randn(batch, sizes[0]))
     used = trace.linears
     if len(used) != expected or len({op.layer for op in used}) != expected:

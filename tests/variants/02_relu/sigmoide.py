@@ -1,0 +1,17 @@
+# expect: wrong_activation
+"""Kata 02 — usou a sigmoide no lugar da ReLU."""
+
+import torch
+from torch import nn
+
+
+class DuasCamadasReLU(nn.Module):
+    def __init__(self, n_entrada=10, n_oculta=5, n_saida=1):
+        super().__init__()
+        self.camada1 = nn.Linear(n_entrada, n_oculta)
+        self.ativacao = nn.Sigmoid()
+        self.camada2 = nn.Linear(n_oculta, n_saida)
+
+    def forward(self, x):
+        x = self.ativacao(self.camada1(x))
+        return self.camada2(x)

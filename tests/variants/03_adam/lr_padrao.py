@@ -1,0 +1,34 @@
+# expect: pass
+"""Kata 03 — Adam com a taxa de aprendizado padrão."""
+
+import torch
+from torch import nn
+
+
+class SimpleLinearModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+def treinar(modelo, X, y, epocas=100):
+    criterio = nn.MSELoss()
+    otimizador = torch.optim.Adam(modelo.parameters())
+    perdas = []
+    for _ in range(epocas):
+        otimizador.zero_grad()
+        perda = criterio(modelo(X), y)
+        perda.backward()
+        otimizador.step()
+        perdas.append(perda.item())
+    return perdas
+
+
+if __name__ == "__main__":
+    X = torch.randn(64, 10)
+    y = X.sum(dim=1, keepdim=True)
+    perdas = treinar(SimpleLinearModel(), X, y)
+    print(f"perda: {perdas[0]:.3f} → {perdas[-1]:.3f}")
