@@ -32,6 +32,11 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The short help comes from the catalog, so `--help` imports no command module.
+        with formatter.section(t("cli.commands")):
+            formatter.write_dl([(name, t(f"cli.{name}.short")) for name in COMMANDS])
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.markdown import Markdown
 from rich.rule import Rule
 
 from katacheck.builtin import PACK_NAME
@@ -43,6 +42,8 @@ def _next_kata(workspace: Workspace, progress):
 
 
 def _show(kata, filename: str) -> None:
+    from rich.markdown import Markdown  # markdown-it costs ~0.1 s: only when a statement is shown
+
     out = console()
     out.print(Rule(t("cli.next.title", kata=kata.id, title=kata.title)))
     out.print(Markdown(kata.statement()))

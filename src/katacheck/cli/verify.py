@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
@@ -17,6 +19,10 @@ from katacheck.i18n import t
 def command(app: AppContext, kata_id: str | None, verify_all: bool) -> None:
     workspace = app.workspace()
     katas = _select(workspace, kata_id, verify_all)
+    from katacheck.runner.sandbox import prestart
+
+    # The children import torch while this process imports pytest: the two costs overlap.
+    prestart(min(len(katas), os.cpu_count() or 1), cwd=workspace.root)
     from katacheck.runner.report import render
     from katacheck.runner.verify import verify_katas
 

@@ -1,7 +1,10 @@
-"""Child side entry point: ``python -I -m katacheck.runner.child TESTS LEARNER EVENTS MEMORY_MB``.
+"""Child side entry point: ``python -I -m katacheck.runner.child MEMORY_MB``.
 
-Runs pytest over one kata's hidden tests, with ``child_plugin`` and nothing else: no
-``conftest.py``, no ini file, no plugins from the environment, no cache written anywhere.
+The child limits itself, imports torch and pytest, and only then reads its job, one JSON line
+on stdin (``{"tests": ..., "learner": ..., "events": ...}``): the parent can start it early and
+let the slow imports overlap its own work. It runs pytest over one kata's hidden tests, with
+``child_plugin`` and nothing else: no ``conftest.py``, no ini file, no plugins from the
+environment, no cache written anywhere.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    tests, learner, events, memory_mb = argv
+    (memory_mb,) = argv
     _limit_resources(int(memory_mb))
     _restore_sys_path()
     # Never write __pycache__ into the learner's workspace or the installed package.
@@ -23,6 +26,14 @@ def main(argv: list[str]) -> int:
 
     import pytest
 
+    from katacheck.checks.eager import skip_dynamo_import  # imports torch: the slow part
+
+    skip_dynamo_import()
+    line = sys.stdin.readline()
+    if not line:  # the parent stopped without a job for us
+        return 0
+    job = json.loads(line)
+    tests, learner, events = job["tests"], job["learner"], job["events"]
     return pytest.main([
         tests,
         "-p", "katacheck.runner.child_plugin",

@@ -15,7 +15,7 @@ import pytest
 
 from katacheck.i18n import t
 from katacheck.runner.report import render_text
-from katacheck.runner.sandbox import run_kata
+from katacheck.runner.sandbox import discard_prestarted, prestart, run_kata
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -90,6 +90,15 @@ class WorkspaceSession:
         self._futures: dict[str, Future[KataResult]] = {}
         self._pool: ThreadPoolExecutor | None = None
 
+    def pytest_configure(self, config: pytest.Config) -> None:
+        if config.option.collectonly:
+            return
+        present = [k for k in self.katas.values()
+                   if self.workspace.learner_file(k).exists() and (not self.selected or k.id in self.selected)]
+        if present:
+            # Start the children now: their torch import overlaps pytest's collection.
+            prestart(min(self.jobs, len(present)), cwd=self.workspace.root)
+
     def _kata_for(self, path: Path) -> Kata | None:
         if path.parent != self.workspace.root:
             return None
@@ -136,6 +145,7 @@ class WorkspaceSession:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+        discard_prestarted()
         if self.results:
             self._record_progress()
 

@@ -9,6 +9,7 @@ only when the child reported every check and finished.
 
 from __future__ import annotations
 
+import atexit
 import json
 import linecache
 import re
@@ -17,8 +18,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +42,49 @@ OUTPUT_LIMIT = 2000
 _SCRUBBED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME")
 
 
+@dataclass
+class _Child:
+    """A child process, already importing torch, waiting on stdin for the kata to run."""
+
+    process: subprocess.Popen
+    scratch: tempfile.TemporaryDirectory
+    memory_mb: int
+    cwd: Path
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.scratch.name)
+
+    def discard(self) -> None:
+        if self.process.poll() is None:
+            _kill_group(self.process)
+            self.process.wait()
+        self.scratch.cleanup()
+
+
+_warm: list[_Child] = []
+_warm_lock = threading.Lock()
+
+
+def prestart(count: int, *, cwd: Path, memory_mb: int | None = None) -> None:
+    """Have ``count`` children started (counting those already waiting), so that their torch
+    import overlaps whatever the caller does next. :func:`run_kata` picks them up."""
+    memory_mb, cwd = _memory_mb(memory_mb), cwd.resolve()
+    with _warm_lock:
+        missing = count - sum(1 for c in _warm if c.cwd == cwd and c.memory_mb == memory_mb)
+        _warm.extend(_spawn(memory_mb, cwd) for _ in range(max(missing, 0)))
+
+
+def discard_prestarted() -> None:
+    """Stop the children that :func:`prestart` started and no kata used."""
+    with _warm_lock:
+        while _warm:
+            _warm.pop().discard()
+
+
+atexit.register(discard_prestarted)
+
+
 def run_kata(
     kata: Kata,
     learner_file: Path,
@@ -50,26 +95,50 @@ def run_kata(
 ) -> KataResult:
     """Run ``kata``'s hidden tests against ``learner_file``; always returns a result."""
     timeout = timeout if timeout is not None else _timeout_for(kata)
-    memory_mb = memory_mb or int(os.environ.get("KATACHECK_MEMORY_MB", DEFAULT_MEMORY_MB))
+    child = _take(_memory_mb(memory_mb), (cwd or learner_file.parent).resolve())
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="katacheck-") as scratch:
-        events_path = Path(scratch) / "eventos.jsonl"
-        output_path = Path(scratch) / "saida.txt"
-        command = [
-            sys.executable, "-I", "-m", "katacheck.runner.child",
-            str(kata.tests_path), str(learner_file.resolve()), str(events_path), str(memory_mb),
-        ]
-        with output_path.open("wb") as output:
-            returncode, timed_out = _run(command, output, timeout, cwd or learner_file.parent)
+    try:
+        events_path = child.folder / "eventos.jsonl"
+        job = {"tests": str(kata.tests_path), "learner": str(learner_file.resolve()), "events": str(events_path)}
+        returncode, timed_out = _run(child.process, json.dumps(job), timeout)
         events = _read_events(events_path)
-        raw_output = output_path.read_bytes().decode("utf-8", "replace")
-    result = _assemble(
-        kata, events, returncode, timed_out, timeout, raw_output, time.monotonic() - started
-    )
+        raw_output = (child.folder / "saida.txt").read_bytes().decode("utf-8", "replace")
+    finally:
+        child.discard()
+    result = _assemble(kata, events, returncode, timed_out, timeout, raw_output, time.monotonic() - started)
     if result.fatal is not None and result.fatal.location is None:
         location = _crash_location(raw_output, learner_file)
         result = replace(result, fatal=replace(result.fatal, location=location))
     return result
+
+
+def _memory_mb(memory_mb: int | None) -> int:
+    return memory_mb or int(os.environ.get("KATACHECK_MEMORY_MB", DEFAULT_MEMORY_MB))
+
+
+def _take(memory_mb: int, cwd: Path) -> _Child:
+    with _warm_lock:
+        for child in _warm:
+            if child.memory_mb == memory_mb and child.cwd == cwd and child.process.poll() is None:
+                _warm.remove(child)
+                return child
+    return _spawn(memory_mb, cwd)
+
+
+def _spawn(memory_mb: int, cwd: Path) -> _Child:
+    scratch = tempfile.TemporaryDirectory(prefix="katacheck-")
+    with (Path(scratch.name) / "saida.txt").open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "katacheck.runner.child", str(memory_mb)],
+            stdin=subprocess.PIPE,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=_child_env(),
+            # Its own process group, so a timeout also kills anything the learner's code spawned.
+            start_new_session=True,
+        )
+    return _Child(process, scratch, memory_mb, cwd)
 
 
 def _timeout_for(kata: Kata) -> float:
@@ -92,26 +161,18 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _run(command: list[str], output: Any, timeout: float, cwd: Path) -> tuple[int, bool]:
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        cwd=cwd,
-        env=_child_env(),
-        # Its own process group, so a timeout also kills anything the learner's code spawned.
-        start_new_session=True,
-    )
+def _run(process: subprocess.Popen, job: str, timeout: float) -> tuple[int, bool]:
+    try:
+        # Closing stdin after the job also means a learner's input() gets EOF, not a hang.
+        process.stdin.write((job + "\n").encode())
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the child already died; its exit status tells why
     try:
         return process.wait(timeout=timeout), False
     except subprocess.TimeoutExpired:
         _kill_group(process)
         return process.wait(), True
-    except BaseException:  # Ctrl-C in the parent: leave no orphan behind.
-        _kill_group(process)
-        process.wait()
-        raise
 
 
 def _kill_group(process: subprocess.Popen) -> None:
