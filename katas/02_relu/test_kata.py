@@ -1,26 +1,14 @@
 """Testes ocultos da kata 02_relu."""
 
-import torch
-
 from katacheck import checks
 
 #: Razão máxima perda final / inicial no teste de aprendizado (ver CALIBRATION.md).
 LIMIAR_APRENDE = 0.65
 
 
-def razao_de_perda(classe, seed: int) -> float:
-    """Perda depois / antes de 100 passos de Adam (lr=0.01) com o laço do curso."""
-    X, y = checks.regression_data()
-    torch.manual_seed(seed)
-    modelo = classe()
-    antes = checks.dataset_loss(modelo, X, y)
-    checks.train_reference(modelo, X, y)
-    return checks.dataset_loss(modelo, X, y) / antes
-
-
 def calibrar(aluno, seed: int) -> dict[str, float]:
     """As medidas que o script bench/calibrate.py coleta da solução de referência."""
-    return {"razao_aprende": razao_de_perda(aluno.DuasCamadasReLU, seed)}
+    return {"razao_aprende": checks.learning_ratio(aluno.DuasCamadasReLU, seed)}
 
 
 def test_define_a_classe(learner):
@@ -54,5 +42,5 @@ def test_gradientes(learner):
 def test_aprende(learner):
     """Treinado pelo laço do curso, o modelo reduz a perda."""
     classe = checks.require_module_class(learner, "DuasCamadasReLU")
-    razao = razao_de_perda(classe, seed=0)
+    razao = checks.learning_ratio(classe, seed=0)
     checks.expect_loss_decreased(1.0, razao, max_ratio=LIMIAR_APRENDE)

@@ -20,7 +20,7 @@ Example::
 """
 
 from katacheck.checks import reference  # noqa: F401  (capture torch's classes first)
-from katacheck.checks.data import regression_data, train_reference
+from katacheck.checks.data import learning_ratio, regression_data, train_reference
 from katacheck.checks.device import (
     cuda_available,
     cuda_unavailable,
@@ -63,6 +63,7 @@ __all__ = [
     "expect_relu_between_linears",
     "expect_trained_on",
     "fail",
+    "learning_ratio",
     "regression_data",
     "require_attribute",
     "require_module_class",

@@ -25,3 +25,16 @@ def train_reference(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, *,
         optimizer.zero_grad()
         torch.nn.functional.mse_loss(model(X), y).backward()
         optimizer.step()
+
+
+def learning_ratio(model_factory, seed: int) -> float:
+    """Whole-dataset loss after / before :func:`train_reference`, for a model built with
+    ``model_factory()`` under ``seed`` (the data never changes)."""
+    from katacheck.checks.loss import dataset_loss
+
+    X, y = regression_data()
+    torch.manual_seed(seed)
+    model = model_factory()
+    before = dataset_loss(model, X, y)
+    train_reference(model, X, y)
+    return dataset_loss(model, X, y) / before
