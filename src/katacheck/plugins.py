@@ -53,6 +53,8 @@ def packs() -> dict[str, KataPack]:
     """Every registered pack, by name."""
     found: dict[str, tuple[KataPack, str]] = {}
     manager = plugin_manager()
+    # Each implementation is called on its own (not through manager.hook) so that a clash can
+    # name both plugins; in registration order, so the message names the earlier one first.
     for impl in reversed(manager.hook.katacheck_packs.get_hookimpls()):
         for pack in impl.function() or ():
             if pack.name in found:

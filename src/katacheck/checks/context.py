@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 
+#: The learner's module is imported under this name (the file name is not an identifier).
+LEARNER_MODULE = "katacheck_aluno"
+
 _learner_file: str | None = None
 
 

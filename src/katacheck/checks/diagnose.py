@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from katacheck.checks.context import LEARNER_MODULE
 from katacheck.checks.failures import KataFailure, location_in_traceback
 from katacheck.i18n import has, t
 from katacheck.runner.results import Diagnosis
@@ -31,7 +32,7 @@ PATTERNS: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
         ("empty_parameters", None, r"optimizer got an empty parameter list"),
         ("super_init", None, r"cannot assign module before Module.__init__\(\) call"),
         ("float_backward", "AttributeError", r"'float' object has no attribute 'backward'"),
-        ("missing_name", "AttributeError", r"module 'katacheck_aluno' has no attribute '(?P<name>\w+)'"),
+        ("missing_name", "AttributeError", rf"module '{LEARNER_MODULE}' has no attribute '(?P<name>\w+)'"),
         ("undefined_name", "NameError", r"name '(?P<name>\w+)' is not defined"),
         ("out_of_memory", None, r"can't allocate memory|CUDA out of memory"),
         ("out_of_memory", "MemoryError", r""),

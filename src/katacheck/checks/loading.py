@@ -6,14 +6,11 @@ import importlib.util
 import sys
 from types import ModuleType
 
+from katacheck.checks.context import LEARNER_MODULE
 from katacheck.checks.diagnose import diagnose
 from katacheck.checks.failures import KataFailure, learner_abort
 from katacheck.i18n import t
 from katacheck.runner.results import Diagnosis, Location
-
-#: The learner's module is imported under this name (the file name is not an identifier).
-LEARNER_MODULE = "katacheck_aluno"
-
 
 def load_learner_module(path: str) -> ModuleType:
     """Import the learner's file as a module."""

@@ -40,9 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     from katacheck.checks import context
-    from katacheck.checks.eager import skip_dynamo_import
 
-    skip_dynamo_import()
     context.set_learner_file(config.getoption("katacheck_learner"))
     config.stash[_EVENTS] = open(config.getoption("katacheck_events"), "a", encoding="utf-8")  # noqa: SIM115
 

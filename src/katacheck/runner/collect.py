@@ -86,6 +86,7 @@ class WorkspaceSession:
         self.selected = set(selected)
         self.jobs = jobs or os.cpu_count() or 1
         self.katas = {kata.learner_filename: kata for kata in workspace.pack.katas()}
+        self.kata_ids = {kata.id for kata in self.katas.values()}
         self.results: dict[str, KataResult] = {}
         self._futures: dict[str, Future[KataResult]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -135,7 +136,7 @@ class WorkspaceSession:
         return result
 
     def pytest_report_teststatus(self, report: pytest.TestReport):
-        if report.when == "call" and report.nodeid.split("::")[-1] in {k.id for k in self.katas.values()}:
+        if report.when == "call" and report.nodeid.split("::")[-1] in self.kata_ids:
             if report.passed:
                 return "passed", "✔", t("report.word.passed")
             if report.failed:
