@@ -6,9 +6,10 @@
 A kata's ``test_kata.py`` opts in by defining ``calibrar(aluno, seed) -> {"razao_X": value}``;
 each ``razao_X`` metric (a loss ratio after / before, lower is better) is checked against the
 module's ``LIMIAR_X`` threshold. The rule: the weakest reference run decreased the loss by
-``1 - max``; the threshold may demand at most half of that decrease, ``1 - LIMIAR >= 2 ×``
-``... `` i.e. ``(1 - LIMIAR) <= (1 - max) / 2`` (a ≥2× margin). Extra reference variants (other
-accepted learning rates) live in ``bench/calibration_variants/<kata>_*.py``.
+``1 - max``; the threshold may demand at most half of that decrease,
+``(1 - LIMIAR) <= (1 - max) / 2`` (a ≥2× margin). Besides the solution, every correct learner
+variant in ``tests/variants/<kata>/`` (first line ``# expect: pass``: other styles, the other
+accepted learning rates) is calibrated too, since the thresholds must hold for all of them.
 
 ``--write`` records the figures in ``katas/<kata>/CALIBRATION.md``.
 """
@@ -27,7 +28,8 @@ from katacheck.checks.eager import skip_dynamo_import
 from katacheck.checks.loading import load_learner_module
 from katacheck.plugins import get_pack
 
-VARIANTS = Path(__file__).parent / "calibration_variants"
+VARIANTS = Path(__file__).resolve().parents[1] / "tests" / "variants"
+PASSING = "# expect: pass"
 
 
 def load_tests(kata):
@@ -35,6 +37,15 @@ def load_tests(kata):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def passing_variants(kata) -> list[tuple[str, Path]]:
+    """The correct learner variants of ``kata`` in the test corpus."""
+    return [
+        (path.stem, path)
+        for path in sorted((VARIANTS / kata.id).glob("*.py"))
+        if path.read_text(encoding="utf-8").splitlines()[0].strip() == PASSING
+    ]
 
 
 def measure(tests, solution: Path, seeds: int) -> dict[str, list[float]]:
@@ -98,9 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         if not hasattr(tests, "calibrar"):
             continue
         started = time.monotonic()
-        references = [("solução", kata.solution_path), *(
-            (path.stem.removeprefix(kata.id + "_"), path) for path in sorted(VARIANTS.glob(f"{kata.id}_*.py"))
-        )]
+        references = [("solução", kata.solution_path), *passing_variants(kata)]
         rows = [(name, measure(tests, path, args.seeds)) for name, path in references]
         text, ok = report(kata, tests, rows, args.seeds, time.monotonic() - started)
         failed |= not ok
