@@ -3,12 +3,18 @@
 A kata is a folder whose name is the kata id (``03_adam``)::
 
     03_adam/
-        kata.toml       title, order, hints, timeout, points
+        kata.toml       title, order, hints, timeout, points; [en] title, hints, checks
         statement.md    the statement, in pt-BR Markdown
+        statement.en.md the statement in English (and so on, one file per language)
         stub.py         what the learner starts from (marked with ``# TODO``)
         solution.py     the reference solution
         test_kata.py    the hidden tests, run against the learner's file
         CALIBRATION.md  how the thresholds of the tests were chosen (katas that train)
+
+Text is written in pt-BR first. A kata translates it in its own folder: ``statement.<lang>.md``
+and a ``[<lang>]`` table in ``kata.toml`` with the ``title``, the ``hints`` and the ``checks``
+(test function name → check title; pt-BR titles are the tests' docstrings). Whatever a language
+lacks falls back to pt-BR.
 
 A pack is a folder of kata folders with a name; plugins return packs from the
 ``katacheck_packs`` hook.
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from katacheck._toml import tomllib
+from katacheck.i18n import DEFAULT_LANGUAGE, language
 
 __all__ = ["Kata", "KataFormatError", "KataPack"]
 
@@ -41,12 +48,31 @@ class Kata:
 
     id: str
     pack: str
-    title: str
+    source_title: str
     order: int
     directory: Path
-    hints: tuple[str, ...] = ()
+    source_hints: tuple[str, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
     points: float = 1.0
+    #: Language → ``{"title": ..., "hints": [...], "checks": {test name: title}}``.
+    translations: dict[str, dict] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        """The title in the current language."""
+        return self._translated().get("title") or self.source_title
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """The hints in the current language, from the gentlest nudge to nearly the answer."""
+        return tuple(self._translated().get("hints") or self.source_hints)
+
+    def check_title(self, test_name: str, default: str) -> str:
+        """The title of check ``test_name`` in the current language (``default``: its docstring)."""
+        return self._translated().get("checks", {}).get(test_name, default)
+
+    def _translated(self) -> dict:
+        return {} if language() == DEFAULT_LANGUAGE else self.translations.get(language(), {})
 
     @property
     def statement_path(self) -> Path:
@@ -70,8 +96,10 @@ class Kata:
         return f"{self.id}.py"
 
     def statement(self) -> str:
-        """The statement, as Markdown."""
-        return self.statement_path.read_text(encoding="utf-8")
+        """The statement in the current language, as Markdown."""
+        translated = self.directory / f"statement.{language()}.md"
+        path = translated if language() != DEFAULT_LANGUAGE and translated.is_file() else self.statement_path
+        return path.read_text(encoding="utf-8")
 
     @classmethod
     def from_directory(cls, directory: Path, pack: str) -> Kata:
@@ -83,12 +111,13 @@ class Kata:
         kata = cls(
             id=kata_id,
             pack=pack,
-            title=_required(meta, "title", str, directory),
+            source_title=_required(meta, "title", str, directory),
             order=_required(meta, "order", int, directory),
             directory=directory,
-            hints=tuple(meta.get("hints", ())),
+            source_hints=tuple(meta.get("hints", ())),
             timeout=float(meta.get("timeout", DEFAULT_TIMEOUT)),
             points=float(meta.get("points", 1.0)),
+            translations={key: value for key, value in meta.items() if isinstance(value, dict)},
         )
         missing = [p.name for p in kata._files() if not p.is_file()]
         if missing:

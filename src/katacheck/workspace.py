@@ -29,6 +29,8 @@ CONFIG_TEMPLATE = """\
 # Área de trabalho do katacheck: `katacheck next` traz a próxima kata,
 # `katacheck verify` verifica a kata atual. O progresso fica em .katacheck/.
 pack = "{pack}"
+# Idioma das mensagens: "pt_BR" (padrão) ou "en".
+# lang = "en"
 """
 
 
@@ -56,13 +58,21 @@ class Progress:
     last_result: dict[str, str] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
     hints_revealed: dict[str, int] = field(default_factory=dict)
+    failed_in_a_row: dict[str, int] = field(default_factory=dict)
 
     def record_verification(self, kata_id: str, passed: bool) -> None:
         """Count an attempt; a pass is kept for good (it unlocks ``next`` and ``solution``)."""
         self.attempts[kata_id] = self.attempts.get(kata_id, 0) + 1
         self.last_result[kata_id] = "passed" if passed else "failed"
+        self.failed_in_a_row[kata_id] = 0 if passed else self.failed_in_a_row.get(kata_id, 0) + 1
         if passed and kata_id not in self.passed:
             self.passed.append(kata_id)
+
+    def reveal_hint(self, kata_id: str, total: int) -> int:
+        """Reveal one more of the kata's ``total`` hints; returns how many are revealed now."""
+        revealed = min(self.hints_revealed.get(kata_id, 0) + 1, total)
+        self.hints_revealed[kata_id] = revealed
+        return revealed
 
     def has_passed(self, kata_id: str) -> bool:
         return kata_id in self.passed
@@ -84,6 +94,8 @@ class Workspace:
 
     root: Path
     pack_name: str
+    #: The workspace's ``lang`` setting (``"en"``...), or None for the default.
+    language: str | None = None
 
     @classmethod
     def find(cls, start: Path) -> Workspace | None:
@@ -107,7 +119,10 @@ class Workspace:
         config = tomllib.loads((root / CONFIG_FILE).read_text(encoding="utf-8"))
         from katacheck.builtin import PACK_NAME
 
-        return cls(root=root.resolve(), pack_name=str(config.get("pack", PACK_NAME)))
+        from katacheck.i18n import normalize_language
+
+        return cls(root=root.resolve(), pack_name=str(config.get("pack", PACK_NAME)),
+                   language=normalize_language(str(config.get("lang", ""))))
 
     @classmethod
     def create(cls, root: Path, pack_name: str) -> Workspace:

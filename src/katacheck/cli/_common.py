@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from katacheck.errors import UnknownKataError
+from katacheck.i18n import set_language
 from katacheck.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -18,15 +19,18 @@ if TYPE_CHECKING:
 @dataclass
 class AppContext:
     workspace_dir: Path | None = None
+    #: Whether --lang or KATACHECK_LANG chose the language (they win over the workspace's).
+    language_chosen: bool = False
 
     def start(self) -> Path:
         return self.workspace_dir or Path.cwd()
 
     def workspace(self) -> Workspace:
         """The workspace for this invocation; a user error if there is none."""
-        if self.workspace_dir is not None:
-            return Workspace.require(self.workspace_dir)
-        return Workspace.require(Path.cwd())
+        workspace = Workspace.require(self.workspace_dir if self.workspace_dir is not None else Path.cwd())
+        if workspace.language and not self.language_chosen:
+            set_language(workspace.language)
+        return workspace
 
 
 pass_app = click.make_pass_decorator(AppContext, ensure=True)

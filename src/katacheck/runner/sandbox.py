@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from katacheck.i18n import t
+from katacheck.i18n import language, t
 from katacheck.runner.results import CheckResult, Diagnosis, KataResult, Location, truncate
 
 if TYPE_CHECKING:
@@ -153,6 +153,7 @@ def _child_env() -> dict[str, str]:
         # -I keeps the workspace (and a learner's torch.py or pytest.py) off sys.path.
         KATACHECK_CHILD_SYSPATH=json.dumps([p for p in sys.path if p and Path(p).is_dir()]),
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+        KATACHECK_LANG=language(),  # diagnoses are written in the child, in the learner's language
         # One thread: tiny models train faster, two children share two cores fairly, and
         # results do not depend on the machine's core count.
         OMP_NUM_THREADS="1",
@@ -203,7 +204,7 @@ def _assemble(
     raw_output: str,
     duration: float,
 ) -> KataResult:
-    checks = tuple(CheckResult.from_dict(e["check"]) for e in events if e["event"] == "check")
+    checks = tuple(_in_language(kata, CheckResult.from_dict(e["check"])) for e in events if e["event"] == "check")
     finished = any(e["event"] == "done" for e in events)
     running = _running_check(events)
     fatal = None
@@ -224,6 +225,11 @@ def _assemble(
         output=truncate(raw_output.strip(), OUTPUT_LIMIT, t("report.output_truncated")),
         duration=round(duration, 3),
     )
+
+
+def _in_language(kata: Kata, check: CheckResult) -> CheckResult:
+    # The child reports a check's pt-BR title (its docstring); the kata may translate it.
+    return replace(check, title=kata.check_title(check.name, check.title))
 
 
 def _crash_location(raw_output: str, learner_file: Path) -> Location | None:
