@@ -58,7 +58,8 @@ def test_otimizador_sgd(execucao):
 
 def test_perda_diminui(execucao):
     """A perda do conjunto inteiro diminui com o treino."""
-    checks.expect_loss_decreased(execucao.loss_before, execucao.loss_after, max_ratio=LIMIAR_PERDA)
+    checks.expect_loss_decreased(execucao.loss_before, execucao.loss_after, max_ratio=LIMIAR_PERDA,
+                                 curve=execucao.monitor.losses)
 
 
 def test_devolve_as_perdas(learner):

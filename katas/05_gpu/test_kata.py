@@ -76,7 +76,8 @@ def test_treina_na_cpu(learner):
 def test_gradientes_e_perda(execucao_gpu):
     """Na GPU, os gradientes estão limpos a cada passo e a perda diminui."""
     checks.expect_clean_gradients(execucao_gpu.monitor)
-    checks.expect_loss_decreased(execucao_gpu.loss_before, execucao_gpu.loss_after, max_ratio=LIMIAR_PERDA)
+    checks.expect_loss_decreased(execucao_gpu.loss_before, execucao_gpu.loss_after, max_ratio=LIMIAR_PERDA,
+                                 curve=execucao_gpu.monitor.losses)
 
 
 def test_devolve_as_perdas(learner):

@@ -1,4 +1,8 @@
-"""Which file is the learner's: every check that points at "your line" asks here."""
+"""What the running check knows: which file is the learner's, and what the check recorded.
+
+Every check that points at "your line" asks here for the learner's file. A check can also
+record data for the report (a loss curve); the runner takes it when the check ends.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import os
 LEARNER_MODULE = "katacheck_aluno"
 
 _learner_file: str | None = None
+_recorded: dict[str, object] = {}
 
 
 def set_learner_file(path: str | os.PathLike[str] | None) -> None:
@@ -21,3 +26,15 @@ def learner_file() -> str | None:
 
 def is_learner_file(filename: str) -> bool:
     return _learner_file is not None and os.path.realpath(filename) == _learner_file
+
+
+def record(key: str, value: object) -> None:
+    """Attach ``value`` to the current check's result (e.g. ``"loss_curve"``)."""
+    _recorded[key] = value
+
+
+def take_recorded() -> dict[str, object]:
+    """What the check recorded since the last call; clears it for the next check."""
+    taken = dict(_recorded)
+    _recorded.clear()
+    return taken

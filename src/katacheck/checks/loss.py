@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Callable
+from typing import Callable, Sequence
 
 import torch
 from torch import nn
 
-from katacheck.checks import reference
+from katacheck.checks import context, reference
 from katacheck.checks.failures import fail
+from katacheck.runner.results import LossCurve
 
 
 def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
@@ -29,8 +30,23 @@ def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
         return float(loss_fn(model(inputs.to(device)), targets.to(device)))
 
 
-def expect_loss_decreased(before: float, after: float, *, max_ratio: float) -> None:
-    """``after / before`` must be finite and at most ``max_ratio`` (a calibrated threshold)."""
+def record_loss_curve(values: Sequence[float], *, limit: float | None = None) -> None:
+    """Show ``values`` (a loss per step or epoch) as a plot under the current check, with
+    the line ``limit`` the loss had to end under. Non-finite values are cut off the plot."""
+    finite = [float(v) for v in values if math.isfinite(float(v))]
+    if len(finite) >= 2:
+        context.record("loss_curve", LossCurve.sampled(finite, limit))
+
+
+def expect_loss_decreased(before: float, after: float, *, max_ratio: float,
+                          curve: Sequence[float] | None = None) -> None:
+    """``after / before`` must be finite and at most ``max_ratio`` (a calibrated threshold).
+
+    With ``curve`` (e.g. ``TrainingMonitor.losses``), verify draws it with the target line
+    ``before × max_ratio``, whether the check passes or not.
+    """
+    if curve is not None:
+        record_loss_curve(curve, limit=before * max_ratio)
     if not math.isfinite(after):
         fail("loss_not_finite", before=f"{before:.4g}")
     ratio = after / before

@@ -9,7 +9,8 @@ It records, without the learner's code knowing:
   ``.grad``). Zeroing anywhere in the loop, ``set_to_none=False``, ``model.zero_grad()`` and
   gradient accumulation (several backwards per step) all pass;
 - whether each step had gradients at all, and whether they were finite;
-- the devices of the watched model's parameters and inputs at each forward call.
+- the devices of the watched model's parameters and inputs at each forward call;
+- the value of every scalar ``backward()`` (the learner's loss, step by step: the loss curve).
 """
 
 from __future__ import annotations
@@ -54,12 +55,15 @@ class TrainingMonitor:
     #: A parameter of the watched model that reached a step with no (or an all-zero) gradient.
     param_without_grad: str | None = None
     forwards: list[ForwardRecord] = field(default_factory=list)
+    #: The loss at each ``backward()`` of a scalar, in order.
+    losses: list[float] = field(default_factory=list)
     _stepped: dict[int, bool] = field(default_factory=dict)
     _cleanups: list[Any] = field(default_factory=list)
 
     def __enter__(self) -> TrainingMonitor:
         self._cleanups.append(register_optimizer_step_pre_hook(self._on_step))
         self._cleanups.append(_patch_optimizer_init(self._on_optimizer_created))
+        self._cleanups.append(_patch_backward(self._on_backward))
         if self.model is not None:
             self._cleanups.append(self.model.register_forward_pre_hook(self._on_forward))
         return self
@@ -73,6 +77,11 @@ class TrainingMonitor:
 
     def _on_optimizer_created(self, optimizer: torch.optim.Optimizer) -> None:
         self.optimizers.append(OptimizerRecord(optimizer, location_in_stack()))
+
+    def _on_backward(self, loss: torch.Tensor) -> None:
+        if loss.numel() == 1:
+            with torch.no_grad():
+                self.losses.append(float(loss.detach().float().cpu()))
 
     def _on_step(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         record = self._record_for(optimizer)
@@ -132,6 +141,23 @@ class TrainingMonitor:
 
 def _parameters(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
     return [p for group in optimizer.param_groups for p in group["params"]]
+
+
+def _patch_backward(callback):
+    """Show every ``tensor.backward()`` to ``callback`` first (the loss curve comes from here)."""
+    original = torch.Tensor.backward
+
+    @functools.wraps(original)
+    def backward(self, *args, **kwargs):
+        callback(self)
+        return original(self, *args, **kwargs)
+
+    torch.Tensor.backward = backward
+
+    def restore() -> None:
+        torch.Tensor.backward = original
+
+    return restore
 
 
 def _patch_optimizer_init(callback):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from rich.text import Text
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
 from katacheck.console import console
 from katacheck.errors import NoCurrentKataError
+from katacheck.hints import render_hints
 from katacheck.i18n import t
 
 
@@ -25,12 +25,9 @@ def command(app: AppContext, kata_id: str | None) -> None:
     if not kata.hints:
         out.print(t("cli.hint.none", kata=kata.id))
         return
-    revealed = min(progress.hints_revealed.get(kata.id, 0) + 1, len(kata.hints))
-    progress.hints_revealed[kata.id] = revealed
+    revealed = progress.reveal_hint(kata.id, len(kata.hints))
     workspace.save_progress(progress)
-    for number, hint in enumerate(kata.hints[:revealed], start=1):
-        label = t("cli.hint.label", number=number, total=len(kata.hints))
-        out.print(Text.assemble((label, "bold yellow"), " ", hint))
+    out.print(render_hints(kata, revealed))
     if revealed < len(kata.hints):
         out.print(t("cli.hint.more", kata=kata.id), style="dim")
     else:

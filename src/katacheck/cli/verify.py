@@ -15,8 +15,10 @@ from katacheck.i18n import t
 @click.command(help=t("cli.verify.help"), short_help=t("cli.verify.short"))
 @kata_argument(required=False)
 @click.option("--all", "verify_all", is_flag=True, help=t("cli.verify.option.all"))
+@click.option("--no-hints", "offer_hints", is_flag=True, flag_value=False, default=True,
+              help=t("cli.verify.option.no_hints"))
 @pass_app
-def command(app: AppContext, kata_id: str | None, verify_all: bool) -> None:
+def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints: bool) -> None:
     workspace = app.workspace()
     katas = _select(workspace, kata_id, verify_all)
     from katacheck.runner.sandbox import prestart
@@ -33,6 +35,8 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool) -> None:
         out.print(render(result))
         out.print()
     failed = [r for r in results if not r.passed]
+    if offer_hints:
+        _offer_hints(workspace, failed)
     _summary(workspace, results, failed)
     raise SystemExit(ExitCode.KATA_FAILED if failed else ExitCode.OK)
 
@@ -53,6 +57,23 @@ def _select(workspace, kata_id: str | None, verify_all: bool) -> list:
         fix = "katacheck next" if current in (None, kata.id) else f"katacheck reset {kata.id}"
         raise LearnerFileMissingError(kata.learner_filename, fix)
     return [kata]
+
+
+def _offer_hints(workspace, failed) -> None:
+    """After repeated failures of a kata, show its next hint without being asked."""
+    from katacheck.hints import offer_after_failure, render_hints
+
+    progress = workspace.load_progress()
+    katas = [resolve_kata(workspace, result.kata_id) for result in failed]
+    offered = [(kata, level) for kata in katas if (level := offer_after_failure(progress, kata))]
+    if not offered:
+        return
+    workspace.save_progress(progress)
+    out = console()
+    for kata, level in offered:
+        out.print(t("cli.verify.hint_offered", kata=kata.id, attempts=progress.failed_in_a_row[kata.id]), style="yellow")
+        out.print(render_hints(kata, level, only_last=True))
+        out.print()
 
 
 def _summary(workspace, results, failed) -> None:

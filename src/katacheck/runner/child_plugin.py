@@ -112,12 +112,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def _check_result(item: pytest.Item, report: pytest.TestReport) -> CheckResult:
     diagnosis = item.stash.get(_DIAGNOSIS, None)
     printed = "".join(content for title, content in report.sections if title.startswith("Captured"))
+    from katacheck.checks.context import take_recorded
+
     return CheckResult(
         name=item.name,
         title=_title(item),
         outcome=FAILED if diagnosis is not None else PASSED,
         diagnosis=diagnosis,
         output=truncate(printed.strip(), CHECK_OUTPUT_LIMIT, t("report.output_truncated")),
+        loss_curve=take_recorded().get("loss_curve"),
     )
 
 

@@ -41,17 +41,20 @@ def render(result: KataResult) -> RenderableType:
 def _render_check(check: CheckResult, shown: list[Diagnosis]) -> RenderableType:
     mark = PASS_MARK if check.passed else FAIL_MARK
     line = Text.assemble(mark, " ", check.title)
+    body: list[RenderableType] = [line]
     diagnosis = check.diagnosis
-    if diagnosis is None:
-        return line
-    if diagnosis in shown:  # an import error fails every check: explain it once
+    if diagnosis is not None and diagnosis in shown:  # an import error fails every check: explain it once
         line.append(f"  ({t('report.same_cause')})", style="dim")
-        return line
-    shown.append(diagnosis)
-    body: list[RenderableType] = [line, Padding(_render_diagnosis(diagnosis), (0, 0, 0, 4), expand=False)]
-    if check.output:
-        body.append(Padding(_render_output(check.output), (0, 0, 0, 4), expand=False))
-    return Group(*body)
+    elif diagnosis is not None:
+        shown.append(diagnosis)
+        body.append(Padding(_render_diagnosis(diagnosis), (0, 0, 0, 4), expand=False))
+        if check.output:
+            body.append(Padding(_render_output(check.output), (0, 0, 0, 4), expand=False))
+    if check.loss_curve is not None:
+        from katacheck.runner.curve import render_curve
+
+        body.append(Padding(render_curve(check.loss_curve, passed=check.passed), (0, 0, 0, 4), expand=False))
+    return Group(*body) if len(body) > 1 else line
 
 
 def _render_diagnosis(diagnosis: Diagnosis) -> RenderableType:

@@ -39,6 +39,33 @@ class Diagnosis:
 
 
 @dataclass(frozen=True)
+class LossCurve:
+    """The loss a check watched, step by step, and the line it had to get under (if any)."""
+
+    values: tuple[float, ...]
+    limit: float | None = None
+    #: How many values the check saw (``values`` may be a sample of them).
+    steps: int = 0
+
+    #: Points kept: more than a terminal plot can show, few enough for a small JSON.
+    MAX_POINTS = 120
+
+    @classmethod
+    def sampled(cls, values: list[float] | tuple[float, ...], limit: float | None = None) -> LossCurve:
+        """A curve of at most :attr:`MAX_POINTS` evenly spaced values, first and last kept."""
+        values = [float(v) for v in values]
+        steps = len(values)
+        if len(values) > cls.MAX_POINTS:
+            last = len(values) - 1
+            values = [values[round(i * last / (cls.MAX_POINTS - 1))] for i in range(cls.MAX_POINTS)]
+        return cls(tuple(values), limit, steps)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LossCurve:
+        return cls(tuple(data["values"]), data.get("limit"), data.get("steps") or len(data["values"]))
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """One hidden test: its title (the test's docstring) and its outcome."""
 
@@ -47,6 +74,7 @@ class CheckResult:
     outcome: str
     diagnosis: Diagnosis | None = None
     output: str = ""
+    loss_curve: LossCurve | None = None
 
     @property
     def passed(self) -> bool:
@@ -61,6 +89,7 @@ class CheckResult:
             outcome=data["outcome"],
             diagnosis=Diagnosis.from_dict(diagnosis) if diagnosis else None,
             output=data.get("output", ""),
+            loss_curve=LossCurve.from_dict(data["loss_curve"]) if data.get("loss_curve") else None,
         )
 
 
