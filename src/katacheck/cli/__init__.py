@@ -46,7 +46,9 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        return importlib.import_module(f"katacheck.cli.{COMMANDS[name]}").command
+        command = importlib.import_module(f"katacheck.cli.{COMMANDS[name]}").command
+        command.options_metavar = t("cli.metavar.options")  # click's "[OPTIONS]" is no gettext string
+        return command
 
 
 class LanguageType(click.ParamType):
@@ -73,10 +75,11 @@ def _use_language(ctx: click.Context, param: click.Parameter, value: str | None)
 def build() -> click.Group:
     """The ``katacheck`` group, with its help in the current language."""
 
-    @click.group(cls=LazyGroup, help=t("cli.help"), context_settings={"help_option_names": ["-h", "--help"]})
+    @click.group(cls=LazyGroup, help=t("cli.help"), context_settings={"help_option_names": ["-h", "--help"]},
+                 options_metavar=t("cli.metavar.options"), subcommand_metavar=t("cli.metavar.command"))
     @click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
                   envvar="KATACHECK_WORKSPACE", help=t("cli.option.workspace"))
-    @click.option("--lang", type=LanguageType(), envvar="KATACHECK_LANG", is_eager=True,
+    @click.option("--lang", type=LanguageType(), envvar="KATACHECK_LANG", is_eager=True, metavar=t("cli.metavar.lang"),
                   callback=_use_language, help=t("cli.option.lang"))
     @click.version_option(package_name="katacheck", message=t("cli.version"), help=t("cli.option.version"))
     @click.pass_context
