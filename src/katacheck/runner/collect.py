@@ -6,8 +6,10 @@ five katas costs little more than verifying the slowest one.
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +37,39 @@ class KataFailed(Exception):
         self.result = result
 
 
+@dataclass(frozen=True)
+class _Crash:
+    """Where and why, in one line: what pytest reads from a failure's ``reprcrash``."""
+
+    path: str
+    lineno: int
+    message: str
+
+
+class KataFailureRepr:
+    """A failed kata as pytest reports it: the whole report, and its cause as the one-line
+    message (the ``message`` of JUnit XML's ``<failure>``, the summary line of ``pytest -r``)."""
+
+    def __init__(self, result: KataResult) -> None:
+        from katacheck.reports import first_cause
+
+        self.text = "\n".join(line.rstrip() for line in render_text(result).splitlines())
+        cause = first_cause(result)
+        where = cause.location if cause is not None else None
+        self.reprcrash = _Crash(
+            path=where.path if where is not None else "",
+            lineno=where.line if where is not None else 0,
+            message=cause.message if cause is not None else self.text.splitlines()[0],
+        )
+
+    def toterminal(self, tw) -> None:
+        for line in self.text.splitlines():
+            tw.line(line)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class KataItem(pytest.Item):
     """One kata, verified against the learner's file."""
 
@@ -47,13 +82,14 @@ class KataItem(pytest.Item):
         session: WorkspaceSession = self.config.pluginmanager.get_plugin("katacheck-workspace")
         result = session.result_for(self)
         self.stash[RESULT_KEY] = result
-        self.user_properties.append((RESULT_PROPERTY, result.to_dict()))
+        # JSON, not a dict: JUnit XML writes a property's value as text, and JSON stays readable.
+        self.user_properties.append((RESULT_PROPERTY, json.dumps(result.to_dict(), ensure_ascii=False)))
         if not result.passed:
             raise KataFailed(result)
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, KataFailed):
-            return render_text(excinfo.value.result)
+            return KataFailureRepr(excinfo.value.result)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ class _ResultCollector:
             return
         for name, value in report.user_properties:
             if name == RESULT_PROPERTY:
-                self.results.append(KataResult.from_dict(value))
+                self.results.append(KataResult.from_dict(json.loads(value) if isinstance(value, str) else value))
 
 
 def verify_katas(workspace: Workspace, katas: list[Kata], extra_args: tuple[str, ...] = ()) -> list[KataResult]:
