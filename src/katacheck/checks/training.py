@@ -60,6 +60,10 @@ class TrainingMonitor:
     _stepped: dict[int, bool] = field(default_factory=dict)
     _cleanups: list[Any] = field(default_factory=list)
 
+    def __deepcopy__(self, memo: dict) -> TrainingMonitor:
+        # Its hooks live on the model: a learner's copy.deepcopy(modelo) must not copy the monitor.
+        return self
+
     def __enter__(self) -> TrainingMonitor:
         self._cleanups.append(register_optimizer_step_pre_hook(self._on_step))
         self._cleanups.append(_patch_optimizer_init(self._on_optimizer_created))
@@ -146,11 +150,20 @@ def _parameters(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
 def _patch_backward(callback):
     """Show every ``tensor.backward()`` to ``callback`` first (the loss curve comes from here)."""
     original = torch.Tensor.backward
+    inside = False
 
     @functools.wraps(original)
     def backward(self, *args, **kwargs):
-        callback(self)
-        return original(self, *args, **kwargs)
+        # A tensor subclass (the simulated GPU) re-enters backward once more for the same call.
+        nonlocal inside
+        if inside:
+            return original(self, *args, **kwargs)
+        inside = True
+        try:
+            callback(self)
+            return original(self, *args, **kwargs)
+        finally:
+            inside = False
 
     torch.Tensor.backward = backward
 
