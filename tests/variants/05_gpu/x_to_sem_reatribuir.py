@@ -1,4 +1,4 @@
-# expect: device_mismatch
+# expect: to_result_discarded
 """Kata 05 — X.to(dispositivo) sem guardar o resultado: X continua na CPU."""
 
 import torch
