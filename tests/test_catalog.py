@@ -36,12 +36,12 @@ def test_every_named_pattern_and_fatal_cause_has_a_message_and_a_hint():
         assert code in MESSAGES and f"{code}.hint" in MESSAGES, code
 
 
-def test_each_diagnosis_hint_has_the_placeholders_of_its_message():
-    # A diagnosis fills its message and its hint from the same values (a regex match, a fatal
-    # cause), so the hint may only ask for what the message has. A check's fail() call passes
-    # its values to both, so its hint may use values the message leaves out.
+def test_each_fatal_hint_has_the_placeholders_of_its_message():
+    # A fatal cause fills its message and its hint from the same few values, so the hint may
+    # only ask for what the message has. Checks (fail()) and diagnoses pass every value they
+    # have to both texts, and tests/test_diagnoses.py formats each one from a real error.
     for key, text in MESSAGES.items():
-        if key.startswith(("diagnose.", "fatal.")) and key.endswith(".hint") and key.removesuffix(".hint") in MESSAGES:
+        if key.startswith("fatal.") and key.endswith(".hint") and key.removesuffix(".hint") in MESSAGES:
             own = {name for _, name, _, _ in string.Formatter().parse(text) if name}
             base = {name for _, name, _, _ in string.Formatter().parse(MESSAGES[key.removesuffix(".hint")]) if name}
             assert own <= base, key

@@ -27,6 +27,8 @@ from katacheck.checks.device import (
     expect_device_type,
     expect_trained_on,
 )
+from katacheck.checks.anomaly import locate_inplace
+from katacheck.checks.diagnose import diagnose, diagnose_warning
 from katacheck.checks.failures import KataFailure, call_learner, fail
 from katacheck.checks.gradients import expect_gradients_flow
 from katacheck.checks.loss import dataset_loss, expect_loss_decreased, expect_loss_history
@@ -60,6 +62,9 @@ from katacheck.checks.training import (
 )
 
 __all__ = [
+    "diagnose",
+    "diagnose_warning",
+    "locate_inplace",
     "KataFailure",
     "SilentBugMonitor",
     "TrainingMonitor",

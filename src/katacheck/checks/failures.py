@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import linecache
 import sys
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import NoReturn
 
 from katacheck.checks.context import is_learner_file
@@ -54,6 +54,47 @@ def location_in_traceback(tb: TracebackType | None) -> Location | None:
     return found
 
 
+def learner_traceback(exc: BaseException) -> list[Location]:
+    """The traceback of ``exc`` trimmed to the learner's own lines, outermost first.
+
+    Frames of pytest, katacheck and PyTorch are dropped. When ``exc`` itself never passed
+    through the learner's file, the exception it was raised from (``__cause__``) or while
+    handling (``__context__``) is searched instead.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        lines = []
+        tb = current.__traceback__
+        while tb is not None:
+            if is_learner_file(tb.tb_frame.f_code.co_filename):
+                lines.append(_location(tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+            tb = tb.tb_next
+        if lines:
+            return lines
+        current = current.__cause__ or current.__context__
+    return []
+
+
+def learner_location(exc: BaseException) -> Location | None:
+    """The learner's line closest to where ``exc`` was raised (see :func:`learner_traceback`)."""
+    lines = learner_traceback(exc)
+    return lines[-1] if lines else None
+
+
+def frames(exc: BaseException) -> list[FrameType]:
+    """Every frame of ``exc``'s traceback, outermost first: the locals of PyTorch's own Python
+    code (the ``nn.Linear`` that refused an input, the tensors a loss received) survive there
+    and carry the values a diagnosis quotes."""
+    found = []
+    tb = exc.__traceback__
+    while tb is not None:
+        found.append(tb.tb_frame)
+        tb = tb.tb_next
+    return found
+
+
 def location_in_stack() -> Location | None:
     """The innermost line of the learner's file on the current call stack."""
     frame = sys._getframe(1)
@@ -91,8 +132,18 @@ def learner_abort(exc: BaseException) -> KataFailure:
 
 def call_learner(function, /, *args, **kwargs):
     """Call the learner's ``function``; ``sys.exit()`` or ``KeyboardInterrupt`` inside it
-    becomes a failed check instead of ending the verification."""
+    becomes a failed check instead of ending the verification.
+
+    An error that surfaces far from its cause (an in-place modification, reported only by
+    ``backward()``) is traced back to the learner's line by calling ``function`` once more
+    under anomaly detection (:mod:`katacheck.checks.anomaly`), before it propagates.
+    """
     try:
         return function(*args, **kwargs)
     except (SystemExit, KeyboardInterrupt) as exc:
         raise learner_abort(exc) from None
+    except Exception as exc:
+        from katacheck.checks.anomaly import locate_inplace
+
+        locate_inplace(exc, function, *args, **kwargs)
+        raise

@@ -10,6 +10,7 @@ from torch import nn
 
 from katacheck.checks import reference
 from katacheck.checks.failures import definition_location, fail
+from katacheck.checks.source import layer_list_location
 
 
 def expect_gradients_flow(
@@ -22,7 +23,7 @@ def expect_gradients_flow(
     not be all zero (per tensor: single dead units are normal)."""
     where = definition_location(type(model))
     if next(model.parameters(), None) is None:
-        fail("no_parameters", location=where)
+        fail("no_parameters", location=layer_list_location(type(model)) or where)
     model.zero_grad(set_to_none=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a broadcasting warning would point at our line

@@ -25,6 +25,9 @@ def load_learner_module(path: str) -> ModuleType:
     except (SystemExit, KeyboardInterrupt) as error:
         raise learner_abort(error) from None
     except Exception as error:  # noqa: BLE001 - any error in learner code is a diagnosis
+        from katacheck.checks.anomaly import locate_inplace
+
+        locate_inplace(error, spec.loader.exec_module, module)  # in-place errors: find the line
         diagnosis = diagnose(error)
         raise KataFailure(
             Diagnosis(

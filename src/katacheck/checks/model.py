@@ -17,6 +17,7 @@ from torch.overrides import TorchFunctionMode
 
 from katacheck.checks import reference
 from katacheck.checks.failures import definition_location, fail, location_in_stack
+from katacheck.checks.source import layer_list_location
 from katacheck.runner.results import Location
 
 RELU_NAMES = frozenset({"relu", "relu_"})
@@ -129,7 +130,8 @@ def expect_linear_chain(model: nn.Module, sizes: tuple[int, ...], batch: int = 8
     expected = len(sizes) - 1
     layers = linear_layers(model)
     if len(layers) != expected:
-        fail("linear_count", found=len(layers), expected=expected, location=where)
+        # Layers in a plain Python list are invisible to nn.Module: point at the list itself.
+        fail("linear_count", found=len(layers), expected=expected, location=layer_list_location(type(model)) or where)
     # Compare the sizes before running the forward: a constructor that ignores its arguments
     # would otherwise surface as PyTorch's shape error, which hides the real cause.
     wanted = list(zip(sizes, sizes[1:]))

@@ -1,0 +1,18 @@
+# expect: missing_forward
+# values: Rede | Forward
+"""`Forward` com F maiúsculo."""
+import torch
+from torch import nn
+
+
+class Rede(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.camada = nn.Linear(10, 1)
+
+    def Forward(self, x):  # <- erro
+        return self.camada(x)
+
+
+def main():
+    return Rede()(torch.randn(2, 10))
