@@ -20,7 +20,9 @@ def test_wheel_contains_the_katas_and_the_catalog(tmp_path):
     for kata in ("01_duas_camadas", "02_relu", "03_adam", "04_zero_grad", "05_gpu"):
         for part in ("kata.toml", "statement.md", "stub.py", "solution.py", "test_kata.py"):
             assert f"katacheck/katas/{kata}/{part}" in names
-    assert "katacheck/catalogs/pt_BR.toml" in names
+    assert "katacheck/locale/pt_BR/LC_MESSAGES/katacheck.mo" in names
+    assert "katacheck/locale/en/LC_MESSAGES/katacheck.mo" in names
+    assert "katacheck/templates/github-workflow.yml" in names
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("entry_points.txt"))
     ).decode()
