@@ -29,6 +29,7 @@ COMMANDS = {
     "hint": "hint",
     "reset": "reset",
     "solution": "solution",
+    "grade": "grade",
 }
 
 

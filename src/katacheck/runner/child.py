@@ -1,10 +1,21 @@
 """Child side entry point: ``python -I -m katacheck.runner.child MEMORY_MB``.
 
 The child limits itself, imports torch and pytest, and only then reads its job, one JSON line
-on stdin (``{"tests": ..., "learner": ..., "events": ...}``): the parent can start it early and
-let the slow imports overlap its own work. It runs pytest over one kata's hidden tests, with
-``child_plugin`` and nothing else: no ``conftest.py``, no ini file, no plugins from the
-environment, no cache written anywhere.
+on stdin (``{"tests": ..., "learner": ..., "fd": ..., "key": ...}``): the parent can start it
+early and let the slow imports overlap its own work. ``fd`` is the write end of the results
+pipe (inherited from the parent, and only by this process) and ``key`` the run's signing key;
+both go into the result writer's closure and nowhere else (:mod:`katacheck.runner.channel`).
+
+It runs pytest over one kata's hidden tests with the plugin of
+:mod:`katacheck.runner.child_plugin` and nothing else: no ``conftest.py``, no ini file
+(``pytest.ini``, ``pyproject.toml``, ``setup.cfg``, ``tox.ini``), no plugins from the environment
+or ``-p``, no ``PYTEST_ADDOPTS``, no cache written anywhere. ``-I`` keeps the workspace, user
+site-packages (``usercustomize``) and every ``PYTHON*`` variable out; the workspace folder is
+also kept out of the ``sys.path`` inherited from the parent, so a ``sitecustomize.py`` or a
+``torch.py`` there is never imported.
+
+After pytest, the child ends with ``os._exit``: the learner's ``atexit`` handlers and object
+finalizers never run, so nothing the learner left behind can act after the results are sent.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ import sys
 
 def main(argv: list[str]) -> int:
     (memory_mb,) = argv
+    exit_now = os._exit
     _limit_resources(int(memory_mb))
     _restore_sys_path()
     # Never write __pycache__ into the learner's workspace or the installed package.
@@ -32,20 +44,34 @@ def main(argv: list[str]) -> int:
     line = sys.stdin.readline()
     if not line:  # the parent stopped without a job for us
         return 0
-    job = json.loads(line)
-    tests, learner, events = job["tests"], job["learner"], job["events"]
-    return pytest.main([
+    code = _run(json.loads(line), pytest)
+    del line
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001, S110 - a learner may have replaced or closed them
+            pass
+    exit_now(code)
+    return code  # pragma: no cover - not reached
+
+
+def _run(job: dict, pytest) -> int:
+    from katacheck.runner.channel import open_writer
+    from katacheck.runner.child_plugin import make_plugin
+
+    send, close = open_writer(int(job.pop("fd")), bytes.fromhex(job.pop("key")))
+    tests, learner = job["tests"], job["learner"]
+    job.clear()
+    plugin = make_plugin(learner, send, close)
+    return int(pytest.main([
         tests,
-        "-p", "katacheck.runner.child_plugin",
-        f"--katacheck-learner={learner}",
-        f"--katacheck-events={events}",
         f"--rootdir={os.path.dirname(tests)}",
         "-c", os.devnull,
         "--noconftest",
         "-p", "no:cacheprovider",
         "-p", "no:stepwise",
         "-q", "--no-header", "--tb=no", "-p", "no:warnings",
-    ])
+    ], plugins=[plugin]))
 
 
 def _limit_resources(memory_mb: int) -> None:
@@ -65,8 +91,11 @@ def _limit_resources(memory_mb: int) -> None:
 
 
 def _restore_sys_path() -> None:
+    # The parent's path, minus the folder the child runs in (the learner's workspace: a parent
+    # started as `python -m katacheck` from there has it on its own path).
+    here = os.path.realpath(os.getcwd())
     for entry in json.loads(os.environ.get("KATACHECK_CHILD_SYSPATH", "[]")):
-        if entry not in sys.path:
+        if entry not in sys.path and os.path.realpath(entry) != here:
             sys.path.append(entry)
 
 

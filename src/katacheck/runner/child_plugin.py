@@ -1,54 +1,40 @@
-"""Child side pytest plugin: the ``learner`` fixture, seeding, and one JSON line per check.
+"""Child side pytest plugin: the ``learner`` fixture, seeding, one signed event per step, and
+the tamper checks around every phase of every check.
 
-Events, one JSON object per line, flushed as they happen so that a child killed mid-way still
-tells the parent how far it got:
+The plugin is an object built by :func:`make_plugin` in the child, before pytest starts: the
+result writer, the tripwire and everything the hooks need live in the closure of that call,
+not in module globals a learner's ``import`` could reach (see
+:mod:`katacheck.runner.integrity` for the threat model).
 
-- ``{"event": "collected", "names": [...]}`` after collection;
+Events, sent over the signed channel as they happen (a child killed mid-way still tells the
+parent how far it got):
+
+- ``{"event": "collected", "names": [...]}`` after collection, before any learner code runs;
 - ``{"event": "start", "name": ..., "title": ...}`` before each check;
 - ``{"event": "check", "check": {...}}`` after each check (a :class:`CheckResult`);
+- ``{"event": "tamper", "kind": ..., "name": ..., "line": ...}`` when tampering is detected
+  (the child then ends at once);
 - ``{"event": "done", "exitstatus": N}`` when the session ends.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import random
+import sys
 import zlib
 from dataclasses import asdict
-from typing import IO, TYPE_CHECKING
+from typing import Any, Callable
 
 import pytest
 
 from katacheck.i18n import t
 from katacheck.runner.results import FAILED, PASSED, CheckResult, truncate
 
-if TYPE_CHECKING:
-    from katacheck.runner.results import Diagnosis
-
 #: How much of what the learner's code printed during one check a report keeps.
 CHECK_OUTPUT_LIMIT = 1500
-
-_EVENTS = pytest.StashKey["IO[str]"]()
-_DIAGNOSIS = pytest.StashKey["Diagnosis"]()
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("katacheck-child", "katacheck (internal: child process)")
-    group.addoption("--katacheck-learner", help="the learner's file")
-    group.addoption("--katacheck-events", help="where to stream the results (JSON lines)")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    from katacheck.checks import context
-
-    context.set_learner_file(config.getoption("katacheck_learner"))
-    config.stash[_EVENTS] = open(config.getoption("katacheck_events"), "a", encoding="utf-8")  # noqa: SIM115
-
-
-def _emit(config: pytest.Config, event: dict) -> None:
-    stream = config.stash[_EVENTS]
-    stream.write(json.dumps(event, ensure_ascii=False) + "\n")
-    stream.flush()
+#: The child's exit status after it reported tampering.
+TAMPER_EXIT = 86
 
 
 def _title(item: pytest.Item) -> str:
@@ -56,74 +42,153 @@ def _title(item: pytest.Item) -> str:
     return doc.strip().splitlines()[0] if doc else item.name
 
 
-@pytest.fixture(scope="session")
-def learner(pytestconfig: pytest.Config):
-    """The learner's module, imported once per run (import problems become diagnoses)."""
-    from katacheck.checks.loading import load_learner_module
+def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close: Callable[[], None]) -> object:
+    """The plugin for one run: ``send``/``close`` write the signed channel (see
+    :func:`katacheck.runner.channel.open_writer`)."""
+    from katacheck.checks import context
+    from katacheck.checks.diagnose import diagnose
+    from katacheck.checks.failures import learner_abort, learner_traceback
+    from katacheck.runner.integrity import Tripwire, install_audit_hook, prime_torch
 
-    return load_learner_module(pytestconfig.getoption("katacheck_learner"))
+    context.set_learner_file(learner_path)
+    # What the tamper path needs, bound now: it must still work after the learner replaced
+    # builtins, os or sys (the learner's code objects name its file as one of these strings).
+    learner_files = frozenset({learner_path, os.path.realpath(learner_path)})
+    exit_now, getframe, to_text = os._exit, sys._getframe, str
+    stdout, stderr = sys.stdout, sys.stderr
+    state: dict[str, Any] = {"tripwire": None}
+    # Per check: the diagnosis, whether any phase failed, whether the test function returned.
+    diagnoses: dict[str, Any] = {}
+    failed: set[str] = set()
+    ran: set[str] = set()
+    skipped: set[str] = set()
 
+    def tamper(kind: str, name: str, line: int | None = None) -> None:
+        """Tell the parent what was detected, and end the child before learner code goes on."""
+        send({"event": "tamper", "kind": kind, "name": to_text(name)[:300], "line": line})
+        close()
+        for stream in (stdout, stderr):
+            try:
+                stream.flush()
+            except BaseException:  # noqa: BLE001, S110 - ending anyway
+                pass
+        exit_now(TAMPER_EXIT)
 
-@pytest.fixture(autouse=True)
-def _katacheck_seed(request: pytest.FixtureRequest) -> None:
-    """Seed every generator from the check's id: the same check always sees the same data."""
-    import torch
+    def emit(event: dict[str, Any]) -> None:
+        # Only this plugin's hooks send events: learner code that dug this function out of the
+        # interpreter and called it is on the stack.
+        frame = getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename in learner_files:
+                tamper("emit", event.get("event", "?"), frame.f_lineno)
+            frame = frame.f_back
+        send(event)
 
-    seed = zlib.crc32(request.node.nodeid.encode())
-    random.seed(seed)
-    torch.manual_seed(seed)
+    def check_tripwire() -> None:
+        tripwire = state["tripwire"]
+        if tripwire is not None:
+            changed = tripwire.changes()
+            if changed:
+                tamper("runtime", ", ".join(changed))
 
+    class KataChildPlugin:
+        """The hooks and fixtures of the kata child (one instance per run)."""
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    _emit(session.config, {"event": "collected", "names": [item.name for item in session.items]})
+        @pytest.fixture(scope="session")
+        def learner(self):
+            """The learner's module, imported once per run (import problems become diagnoses)."""
+            from katacheck.checks.loading import load_learner_module
 
+            try:
+                return load_learner_module(learner_path)
+            finally:
+                check_tripwire()
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    _emit(item.config, {"event": "start", "name": item.name, "title": _title(item)})
+        @pytest.fixture(autouse=True)
+        def _katacheck_seed(self, request: pytest.FixtureRequest) -> None:
+            """Seed every generator from the check's id: the same check always sees the same data."""
+            import torch
 
+            seed = zlib.crc32(request.node.nodeid.encode())
+            random.seed(seed)
+            torch.manual_seed(seed)
 
-@pytest.hookimpl(wrapper=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function):
-    # sys.exit() or a KeyboardInterrupt raised by learner code must fail this check, not end
-    # the whole session as pytest otherwise would. (Fixtures call learner code through
-    # checks.call_learner, which does the same: pytest cannot recover from a BaseException
-    # escaping a fixture.)
-    try:
-        return (yield)
-    except (SystemExit, KeyboardInterrupt) as exc:
-        from katacheck.checks.failures import learner_abort
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            emit({"event": "collected", "names": [item.name for item in session.items]})
+            # Everything the checks need is imported now, and no learner code has run yet.
+            prime_torch()
+            modules = {item.module for item in session.items if getattr(item, "module", None) is not None}
+            tripwire = Tripwire(extra_modules=modules, pluginmanager=session.config.pluginmanager)
+            tripwire.check_code = False  # the audit hook watches __code__ and defaults
+            state["tripwire"] = tripwire
+            install_audit_hook(learner_path, tamper)
 
-        raise learner_abort(exc) from None
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_setup(self, item: pytest.Item) -> None:
+            emit({"event": "start", "name": item.name, "title": _title(item)})
 
+        @pytest.hookimpl(wrapper=True)
+        def pytest_pyfunc_call(self, pyfuncitem: pytest.Function):
+            # sys.exit() or a KeyboardInterrupt raised by learner code must fail this check, not
+            # end the whole session as pytest otherwise would. (Fixtures call learner code
+            # through checks.call_learner, which does the same: pytest cannot recover from a
+            # BaseException escaping a fixture.)
+            try:
+                result = yield
+            except (SystemExit, KeyboardInterrupt) as exc:
+                raise learner_abort(exc) from None
+            except Exception as exc:
+                # An in-place modification error surfaces in backward(), often the hidden
+                # test's own: run the check once more under anomaly detection to find the
+                # learner's line.
+                from katacheck.checks.anomaly import locate_inplace
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    report = yield
-    if report.failed and _DIAGNOSIS not in item.stash and call.excinfo is not None:
-        from katacheck.checks.diagnose import diagnose
+                testargs = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+                locate_inplace(exc, pyfuncitem.obj, **testargs)
+                raise
+            # The hidden test itself ran to its end: the one witness of a pass.
+            ran.add(pyfuncitem.nodeid)
+            return result
 
-        item.stash[_DIAGNOSIS] = diagnose(call.excinfo.value)
-    if report.when == "teardown":
-        _emit(item.config, {"event": "check", "check": asdict(_check_result(item, report))})
-    return report
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+            check_tripwire()  # before pytest builds the report, with whatever learner code left
+            # pytest turns a unittest.SkipTest into a fresh pytest.skip() while it builds the
+            # report: look at the exception as the check raised it, too.
+            raised = call.excinfo
+            report = yield
+            node = item.nodeid
+            if report.skipped:
+                for excinfo in (raised, call.excinfo):
+                    lines = learner_traceback(excinfo.value) if excinfo is not None else []
+                    if lines:  # pytest.skip()/xfail() or unittest.SkipTest from the learner's code
+                        tamper("skip", type(excinfo.value).__name__, lines[-1].line)
+                skipped.add(node)
+            if report.failed:
+                failed.add(node)
+                if node not in diagnoses and call.excinfo is not None:
+                    diagnoses[node] = diagnose(call.excinfo.value)
+            if report.when == "teardown":
+                if node not in failed and node not in ran and node not in skipped:
+                    tamper("checks", item.name)  # neither failed nor ran: pytest was bent
+                emit({"event": "check", "check": asdict(_check_result(item, report))})
+            return report
 
+        def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+            check_tripwire()
+            emit({"event": "done", "exitstatus": int(exitstatus)})
+            close()
 
-def _check_result(item: pytest.Item, report: pytest.TestReport) -> CheckResult:
-    diagnosis = item.stash.get(_DIAGNOSIS, None)
-    printed = "".join(content for title, content in report.sections if title.startswith("Captured"))
-    from katacheck.checks.context import take_recorded
+    def _check_result(item: pytest.Item, report: pytest.TestReport) -> CheckResult:
+        node = item.nodeid
+        printed = "".join(content for title, content in report.sections if title.startswith("Captured"))
+        return CheckResult(
+            name=item.name,
+            title=_title(item),
+            outcome=FAILED if node in failed else PASSED,
+            diagnosis=diagnoses.get(node) if node in failed else None,
+            output=truncate(printed.strip(), CHECK_OUTPUT_LIMIT, t("report.output_truncated")),
+            loss_curve=context.take_recorded().get("loss_curve"),
+        )
 
-    return CheckResult(
-        name=item.name,
-        title=_title(item),
-        outcome=FAILED if diagnosis is not None else PASSED,
-        diagnosis=diagnosis,
-        output=truncate(printed.strip(), CHECK_OUTPUT_LIMIT, t("report.output_truncated")),
-        loss_curve=take_recorded().get("loss_curve"),
-    )
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _emit(session.config, {"event": "done", "exitstatus": int(exitstatus)})
-    session.config.stash[_EVENTS].close()
+    return KataChildPlugin()

@@ -1,0 +1,180 @@
+"""The gradebook: one row per learner per kata, a total per learner, as CSV and JSON.
+
+Statuses (machine-readable, the same in every language):
+
+- ``pass``: the kata passed: its points (``points`` in kata.toml, 1 by default);
+- ``fail``: the checks ran and some failed;
+- ``error``: the run itself broke: a timeout, a crash, an exit, a file that does not parse;
+- ``tamper``: an attempt to fool the checker was detected (see :mod:`katacheck.runner.integrity`);
+- ``missing``: the kata's file is not there (or the CI report does not cover the kata).
+
+Every status but ``pass`` earns 0 points. ``cause`` is the diagnosis, in the learner's language,
+on one line: what a teacher reads in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from katacheck.reports import first_cause, json_number
+
+if TYPE_CHECKING:
+    from katacheck.grading.submissions import Submission
+    from katacheck.packs import Kata
+    from katacheck.runner.results import Diagnosis, KataResult
+
+PASS, FAIL, ERROR, TAMPER, MISSING = "pass", "fail", "error", "tamper", "missing"
+STATUSES = (PASS, FAIL, ERROR, TAMPER, MISSING)
+#: The kata column of a learner's total row in the CSV.
+TOTAL = "TOTAL"
+CSV_COLUMNS = ("learner", "kata", "status", "points", "max_points", "cause")
+#: Diagnosis codes that mean the checks could not run at all (an error, not a failure).
+_NOT_RUN = frozenset({"learner.syntax_error"})
+#: Longest cause kept in a row.
+CAUSE_LIMIT = 300
+#: Version of the JSON report's layout.
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    """One learner's result on one kata."""
+
+    learner: str
+    kata: str
+    status: str
+    points: float
+    max_points: float
+    cause: str = ""
+    seconds: float = 0.0
+
+    @classmethod
+    def from_result(cls, learner: str, kata: Kata, result: KataResult) -> Row:
+        status = status_of(result)
+        cause = first_cause(result) if status != PASS else None
+        return cls(learner, kata.id, status, kata.points if status == PASS else 0.0, kata.points,
+                   cause_text(cause) if cause is not None else "", round(result.duration, 2))
+
+
+def status_of(result: KataResult) -> str:
+    if result.passed:
+        return PASS
+    if result.fatal is not None:
+        return TAMPER if (result.fatal.code or "").startswith("fatal.tampered.") else ERROR
+    cause = first_cause(result)
+    return ERROR if cause is not None and cause.code in _NOT_RUN else FAIL
+
+
+def cause_text(diagnosis: Diagnosis) -> str:
+    """A diagnosis on one line, with the learner's file and line when there is one."""
+    text = diagnosis.message
+    if diagnosis.location is not None:
+        text += f" ({Path(diagnosis.location.path).name}:{diagnosis.location.line})"
+    return one_line(text)
+
+
+def one_line(text: str, limit: int = CAUSE_LIMIT) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class LearnerGrade:
+    """A learner's rows, in course order, and their total."""
+
+    submission: Submission
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def learner(self) -> str:
+        return self.submission.learner
+
+    @property
+    def points(self) -> float:
+        return sum(row.points for row in self.rows)
+
+    @property
+    def max_points(self) -> float:
+        return sum(row.max_points for row in self.rows)
+
+    @property
+    def passed(self) -> int:
+        return sum(row.status == PASS for row in self.rows)
+
+
+@dataclass
+class Gradebook:
+    """The grades of a batch."""
+
+    pack: str
+    katas: list[Kata]
+    learners: list[LearnerGrade]
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for learner in self.learners for row in learner.rows]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    def to_csv(self) -> str:
+        """``learner,kata,status,points,max_points,cause``: each learner's kata rows, then their
+        total row (kata ``TOTAL``, status ``passed/katas``)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for learner in self.learners:
+            for row in learner.rows:
+                writer.writerow([row.learner, row.kata, row.status, _number(row.points),
+                                 _number(row.max_points), row.cause])
+            writer.writerow([learner.learner, TOTAL, f"{learner.passed}/{len(learner.rows)}",
+                             _number(learner.points), _number(learner.max_points), ""])
+        return buffer.getvalue()
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole batch: the katas, every learner with their rows and total, and counts."""
+        by_kata = {kata.id: dict.fromkeys(STATUSES, 0) for kata in self.katas}
+        for row in self.rows:
+            by_kata[row.kata][row.status] += 1
+        return {
+            "version": REPORT_VERSION,
+            "pack": self.pack,
+            "katas": [{"id": kata.id, "title": kata.title, "points": json_number(kata.points)} for kata in self.katas],
+            "learners": [
+                {
+                    "learner": learner.learner,
+                    "source": str(learner.submission.path),
+                    "kind": learner.submission.kind,
+                    "points": json_number(learner.points),
+                    "max_points": json_number(learner.max_points),
+                    "passed": learner.passed,
+                    "katas": [
+                        {"kata": row.kata, "status": row.status, "points": json_number(row.points),
+                         "max_points": json_number(row.max_points), "cause": row.cause, "seconds": row.seconds}
+                        for row in learner.rows
+                    ],
+                }
+                for learner in self.learners
+            ],
+            "summary": {
+                "learners": len(self.learners),
+                "seconds": round(self.seconds, 2),
+                "status": self.status_counts(),
+                "katas": by_kata,
+            },
+        }
+
+
+def _number(value: float) -> str:
+    from katacheck.reports import format_points
+
+    return format_points(value)

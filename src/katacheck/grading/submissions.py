@@ -1,0 +1,93 @@
+"""What ``katacheck grade`` is pointed at, as submissions: one per learner.
+
+Each path given is one of:
+
+- a learner's workspace (a clone of their repository, with ``katacheck.toml`` and kata files);
+- any other folder: still one submission (a clone whose ``katacheck.toml`` was deleted is graded
+  from the kata files it has; an empty folder gets a row per kata saying what is missing);
+  except a folder that holds no kata file and at least one workspace, which is taken as a
+  folder of clones, each subfolder a submission (``grade turma/`` as ``grade turma/*``);
+- a ``.json`` file: the report ``katacheck verify --report`` wrote in that learner's CI
+  (Exercism's test-runner interface, version 3), read back instead of running anything.
+
+The learner's name is the folder's (or the report's) name; names that repeat get their parent
+folder too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from katacheck.workspace import CONFIG_FILE
+
+if TYPE_CHECKING:
+    from katacheck.packs import Kata
+
+#: A submission's kind.
+WORKSPACE = "workspace"  # a folder with katacheck.toml
+FOLDER = "folder"  # a folder without it (graded from the kata files it has)
+REPORT = "report"  # a verify --report JSON from CI
+MISSING = "missing"  # the path does not exist (or is some other file)
+
+#: Report names too generic to name a learner (the first is the course workflow's): the
+#: folder holding them does.
+_GENERIC_REPORT_NAMES = frozenset({"katacheck-resultados", "results", "report", "katacheck", "relatorio", "resultados"})
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One learner's work: where it is and what kind of thing it is."""
+
+    learner: str
+    path: Path
+    kind: str
+
+    def learner_file(self, kata: Kata) -> Path:
+        return self.path / kata.learner_filename
+
+
+def find_submissions(paths: list[Path], katas: list[Kata]) -> list[Submission]:
+    """The submissions under ``paths``, in the order given (a folder of clones sorted by name)."""
+    found: list[tuple[Path, str]] = []
+    names = {kata.learner_filename for kata in katas}
+    for path in paths:
+        if path.is_file() and path.suffix.lower() == ".json":
+            found.append((path, REPORT))
+        elif not path.is_dir():
+            found.append((path, MISSING))
+        elif (path / CONFIG_FILE).is_file():
+            found.append((path, WORKSPACE))
+        elif not any((path / name).is_file() for name in names) and (clones := _clones(path)):
+            found.extend((clone, WORKSPACE if (clone / CONFIG_FILE).is_file() else FOLDER) for clone in clones)
+        else:
+            found.append((path, FOLDER))
+    return _named(found)
+
+
+def _clones(folder: Path) -> list[Path]:
+    """The subfolders of a folder of clones (one of them at least a workspace), else none."""
+    try:
+        children = sorted(child for child in folder.iterdir() if child.is_dir() and not child.name.startswith("."))
+    except OSError:
+        return []
+    return children if any((child / CONFIG_FILE).is_file() for child in children) else []
+
+
+def _named(found: list[tuple[Path, str]]) -> list[Submission]:
+    def short(path: Path, kind: str) -> str:
+        absolute = path.absolute()
+        if kind == REPORT and absolute.stem.lower() in _GENERIC_REPORT_NAMES and absolute.parent.name:
+            return absolute.parent.name
+        return absolute.stem if kind == REPORT else absolute.name or str(absolute)
+
+    names = [short(path, kind) for path, kind in found]
+    repeated = {name for name, count in Counter(names).items() if count > 1}
+    submissions = []
+    for (path, kind), name in zip(found, names):
+        if name in repeated:
+            name = f"{path.absolute().parent.name}/{name}"
+        submissions.append(Submission(learner=name, path=path, kind=kind))
+    return submissions

@@ -1,0 +1,290 @@
+"""Tamper resistance: every cheat in ``tests/cheats/`` is caught, and says what was detected.
+
+A cheat is a learner file for some kata, with a header::
+
+    # expect: <code>     what a verification concludes (the whole pipeline: scan, then child)
+    # runtime: <code>    what the child alone concludes, with the static scan off; ``none``
+    #                    marks a known gap of the in-process layers (the scan must catch it)
+    # kata: <kata id>
+    # env: NAME=value    set while the corpus runs ({workspace} is the cheat's folder)
+
+Below the learner's file, ``# === arquivo: NAME ===`` starts another file of the cheat's
+workspace (a ``conftest.py``, a ``pytest.ini``...). Each cheat is run twice when it can be: the
+whole pipeline, and the child's own defences alone, so that both layers are shown to hold.
+Everything runs in one module fixture, two children at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+
+from katacheck.i18n import t
+from katacheck.plugins import get_pack
+from katacheck.runner.channel import open_writer, read_stream
+from katacheck.runner.report import render_text
+from katacheck.runner.results import KataResult
+from katacheck.runner.sandbox import _assemble, run_kata
+from katacheck.runner.scan import scan_source
+
+CHEATS_DIR = Path(__file__).resolve().parent / "cheats"
+ROOT = CHEATS_DIR.parent.parent
+HEADER = re.compile(r"^#\s*(?P<key>expect|runtime|kata|env):\s*(?P<value>.+?)\s*$")
+FILE_MARK = re.compile(r"^# === arquivo: (?P<name>[\w.]+) ===$", re.MULTILINE)
+
+pytestmark = pytest.mark.xdist_group(name="cheats")
+
+
+@dataclass
+class Cheat:
+    name: str
+    kata: str
+    expect: str
+    runtime: str
+    source: str
+    files: dict[str, str] = field(default_factory=dict)
+    env: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load(path: Path) -> Cheat:
+    text = path.read_text(encoding="utf-8")
+    headers: dict[str, str] = {}
+    env: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        match = HEADER.match(line)
+        if match is None:
+            break
+        if match["key"] == "env":
+            name, _, value = match["value"].partition("=")
+            env.append((name, value))
+        else:
+            headers[match["key"]] = match["value"]
+    missing = {"expect", "runtime", "kata"} - headers.keys()
+    if missing:
+        raise ValueError(f"{path.name}: header without {sorted(missing)}")
+    parts = FILE_MARK.split(text)
+    files = {parts[i]: parts[i + 1].lstrip("\n") for i in range(1, len(parts), 2)}
+    return Cheat(path.stem, headers["kata"], headers["expect"], headers["runtime"], parts[0], files, env)
+
+
+CHEATS = [load(path) for path in sorted(CHEATS_DIR.glob("*.py"))]
+
+
+def _run_corpus(folder: Path) -> dict[tuple[str, str], KataResult]:
+    pack = get_pack("fundamentos")
+    jobs = []
+    environment: dict[str, list[str]] = {}
+    for cheat in CHEATS:
+        workspace = folder / cheat.name
+        workspace.mkdir()
+        kata = pack.get(cheat.kata)
+        learner = workspace / kata.learner_filename
+        learner.write_text(cheat.source, encoding="utf-8")
+        for name, content in cheat.files.items():
+            (workspace / name).write_text(content, encoding="utf-8")
+        for name, value in cheat.env:
+            environment.setdefault(name, []).append(value.replace("{workspace}", str(workspace)))
+        if not scan_source(cheat.source):
+            # The scan sees nothing: the whole pipeline is the child alone, one run serves both.
+            jobs.append((cheat.name, "both", kata, learner, True))
+            continue
+        jobs.append((cheat.name, "full", kata, learner, True))
+        if cheat.runtime != "none":
+            jobs.append((cheat.name, "runtime", kata, learner, False))
+    with pytest.MonkeyPatch.context() as patch:
+        for name, values in environment.items():
+            patch.setenv(name, (os.pathsep if name == "PYTHONPATH" else " ").join(values))
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            futures = {(name, layer): pool.submit(run_kata, kata, learner, scan=scan)
+                       for name, layer, kata, learner, scan in jobs}
+            results = {key: future.result() for key, future in futures.items()}
+    for (name, layer), result in list(results.items()):
+        if layer == "both":
+            results[name, "full"] = results[name, "runtime"] = result
+    return results
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], KataResult]:
+    return _run_corpus(tmp_path_factory.mktemp("cheats"))
+
+
+def _codes(result: KataResult) -> list[str | None]:
+    codes = [c.diagnosis.code for c in result.checks if not c.passed and c.diagnosis is not None]
+    return [*codes, result.fatal.code] if result.fatal is not None else codes
+
+
+def _assert_caught(result: KataResult, expected: str, label: str) -> None:
+    report = render_text(result)
+    assert not result.passed, f"{label} passed:\n{report}"
+    assert expected in _codes(result), f"{label}: expected {expected}, got {_codes(result)}:\n{report}"
+    diagnosis = result.fatal if result.fatal is not None and result.fatal.code == expected else next(
+        c.diagnosis for c in result.checks if c.diagnosis is not None and c.diagnosis.code == expected)
+    # It says what was detected, in Portuguese, with a way out.
+    assert diagnosis.message.strip() and diagnosis.hint and diagnosis.hint.strip(), report
+    assert not diagnosis.message.startswith(("fatal.", "tamper.", "check.")), diagnosis.message
+    if expected.startswith("fatal.tampered."):
+        assert diagnosis.message.startswith(t("fatal.tampered", what="").rstrip(". ")), diagnosis.message
+
+
+@pytest.mark.parametrize("cheat", CHEATS, ids=lambda c: c.name)
+def test_cheat_is_caught(cheat: Cheat, verdicts) -> None:
+    _assert_caught(verdicts[cheat.name, "full"], cheat.expect, cheat.name)
+
+
+@pytest.mark.parametrize("cheat", [c for c in CHEATS if c.runtime != "none"], ids=lambda c: c.name)
+def test_the_child_alone_catches_cheat(cheat: Cheat, verdicts) -> None:
+    """The static scan off: the audit hook, the tripwire, the channel and the parent's checks."""
+    _assert_caught(verdicts[cheat.name, "runtime"], cheat.runtime, f"{cheat.name} (runtime)")
+
+
+def test_the_corpus_covers_the_issue() -> None:
+    expected = {c.expect for c in CHEATS} | {c.runtime for c in CHEATS}
+    assert len(CHEATS) >= 12
+    for code in ("fatal.tampered.import", "fatal.tampered.patch", "fatal.tampered.runtime",
+                 "fatal.tampered.stream", "fatal.tampered.skip", "fatal.tampered.atexit", "fatal.exited"):
+        assert code in expected, code
+    assert any(c.files for c in CHEATS) and any(c.env for c in CHEATS)
+
+
+def test_static_findings_point_at_the_line(verdicts) -> None:
+    result = verdicts["adam_vira_sgd", "full"]
+    assert result.fatal.location is not None
+    assert result.fatal.location.source == "torch.optim.Adam = torch.optim.SGD"
+    assert "torch.optim.Adam" in result.fatal.message
+    assert result.extras["tamper_findings"][0]["kind"] == "patch"
+
+
+# -- the static scan, in process --------------------------------------------------------------
+
+
+def test_the_scan_never_accuses_honest_code() -> None:
+    files = [*ROOT.glob("tests/variants/*/*.py"), *ROOT.glob("katas/*/stub.py"), *ROOT.glob("katas/*/solution.py")]
+    assert len(files) > 50
+    for path in files:
+        assert scan_source(path.read_text(encoding="utf-8")) == [], path
+
+
+@pytest.mark.parametrize(("snippet", "kind"), [
+    ("import pytest\nimport gc\ngc.collect()\nimport sys\nsys.path.append('x')", None),
+    ("import torch\ntorch.backends.cudnn.benchmark = True\ntorch.manual_seed(0)", None),
+    ("class M:\n    def f(self):\n        self._hooks = []\n        return self._hooks", None),
+    ("import ctypes\nctypes.string_at(0)", None),
+    ("import traceback\ntry:\n    pass\nexcept Exception:\n    traceback.print_exc()", None),
+    ("from katacheck.checks import training", "import"),
+    ("__import__('kata' + 'check')", "dynamic_code"),
+    ("import importlib\nimportlib.import_module('pluggy')", "import"),
+    ("from torch import optim\noptim.Adam = optim.SGD", "patch"),
+    ("import torch.nn as nn\nsetattr(nn.Linear, 'forward', None)", "patch"),
+    ("from torch.optim import SGD\nSGD.step = None", "patch"),
+    ("import sys\nsys.modules.pop('torch')", "patch"),
+    ("import builtins\nbuiltins.len = None", "patch"),
+    ("def f():\n    pass\nf.__code__", "internals"),
+    ("import inspect\ninspect.currentframe().f_back", "internals"),
+    ("import torch\ntorch.optim.optimizer._global_optimizer_pre_hooks", "internals"),
+    ("import atexit", "atexit"),
+    ("import os\nos.write(5, b'x')", "fd"),
+    ("open(7, 'w')", "fd"),
+    ("import os\nos.kill(1, 9)", "kill"),
+    ("import sys\nsys.setprofile(print)", "tracing"),
+    ("import pytest\npytest.xfail('x')", "skip"),
+    ("eval('1 + 1')", "dynamic_code"),
+])
+def test_scan_rules(snippet: str, kind: str | None) -> None:
+    findings = scan_source(textwrap.dedent(snippet))
+    if kind is None:
+        assert findings == []
+    else:
+        assert findings and findings[0].kind == kind, findings
+
+
+# -- the channel and the parent's verdict, in process -----------------------------------------
+
+
+def _signed(events: list[dict], key: bytes = b"k" * 32) -> bytes:
+    read, write = os.pipe()
+    send, close = open_writer(write, key)
+    for event in events:
+        send(event)
+    close()
+    data = b""
+    while chunk := os.read(read, 65536):
+        data += chunk
+    os.close(read)
+    return data
+
+
+def _check(name: str, outcome: str = "passed") -> dict:
+    return {"event": "check", "check": {"name": name, "title": name, "outcome": outcome}}
+
+
+GOOD = [{"event": "collected", "names": ["a", "b"]}, {"event": "start", "name": "a", "title": "a"}, _check("a"),
+        {"event": "start", "name": "b", "title": "b"}, _check("b"), {"event": "done", "exitstatus": 0}]
+
+
+def test_the_channel_accepts_its_own_lines_and_nothing_else() -> None:
+    key = b"k" * 32
+    data = _signed(GOOD, key)
+    assert read_stream(data, key).events == GOOD and read_stream(data, key).forged is None
+    assert read_stream(data, b"x" * 32).forged == "signature"  # another run's key
+    lines = data.split(b"\n")
+    assert read_stream(b"\n".join([lines[0], lines[2], *lines[3:]]), key).forged == "sequence"  # a line dropped
+    assert read_stream(data + b'{"event": "done", "exitstatus": 0}\n', key).forged == "sequence"  # one added
+    assert read_stream(data[:-10], key).events == GOOD[:-1]  # cut short by a kill: the rest counts
+
+
+def _verdict(events: list[dict], returncode: int = 0, forged: str | None = None) -> KataResult:
+    from katacheck.runner.channel import Stream
+
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    kata = replace(kata, id="x")
+    return _assemble(kata, Stream(events, forged), returncode, False, 10.0, "", 0.1)
+
+
+def test_the_parent_passes_only_a_complete_consistent_run() -> None:
+    assert _verdict(GOOD).passed
+    assert _verdict(GOOD, forged="signature").fatal.code == "fatal.tampered.stream"
+    # pytest counted a failure that no check reported, or the process ended otherwise.
+    assert _verdict([*GOOD[:-1], {"event": "done", "exitstatus": 1}], 1).fatal.code == "fatal.tampered.exit"
+    assert _verdict([*GOOD[:-1], {"event": "done", "exitstatus": 1}], 0).fatal.code == "fatal.tampered.exit"
+    # Out of order, repeated, unknown: not what the plugin sends.
+    swapped = [GOOD[0], GOOD[3], GOOD[4], GOOD[1], GOOD[2], GOOD[5]]
+    assert _verdict(swapped).fatal.code == "fatal.tampered.checks"
+    assert _verdict([*GOOD[:3], GOOD[2], *GOOD[3:]]).fatal.code == "fatal.tampered.checks"
+    # A run that stopped early is not a pass, whatever its exit code.
+    assert _verdict(GOOD[:3], 0).fatal.code == "fatal.exited"
+    tamper = {"event": "tamper", "kind": "runtime", "name": "torch.optim.Adam", "line": None}
+    result = _verdict([*GOOD[:3], tamper], 86)
+    assert result.fatal.code == "fatal.tampered.runtime" and "torch.optim.Adam" in result.fatal.message
+
+
+# -- the tripwire, in process -----------------------------------------------------------------
+
+
+def test_the_tripwire_names_what_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    import torch
+
+    from katacheck.checks import model
+    from katacheck.runner.integrity import Tripwire
+
+    tripwire = Tripwire()
+    assert tripwire.changes() == []
+    monkeypatch.setattr(torch.optim, "Adam", torch.optim.SGD)
+    monkeypatch.setattr(torch.Tensor, "any", lambda *args: False, raising=False)
+    assert {"torch.optim.Adam", "torch.Tensor.any"} <= set(tripwire.changes())
+    monkeypatch.undo()
+    monkeypatch.setattr(builtins, "ascii", lambda value: "")
+    assert tripwire.changes() == ["builtins.ascii"]
+    monkeypatch.undo()
+    monkeypatch.setattr(model.require_attribute, "__code__", (lambda learner, name: None).__code__)
+    assert any(label.endswith("require_attribute.__code__") for label in tripwire.changes())
+    monkeypatch.undo()
+    assert tripwire.changes() == []
