@@ -167,8 +167,10 @@ def test_verify_stub_fails_then_solution_passes_and_unlocks_next(tmp_path, pack)
     assert "✔ O arquivo define a classe DuasCamadas" in failing.stdout, "passed checks are listed too"
 
     shutil.copy(pack.get("01_duas_camadas").solution_path, tmp_path / "01_duas_camadas.py")
-    passing = run_katacheck("verify", cwd=tmp_path)
+    # Bytecode may be written (torch's), but never into the learner's workspace.
+    passing = run_katacheck("verify", cwd=tmp_path, env={"PYTHONDONTWRITEBYTECODE": ""})
     assert passing.returncode == ExitCode.OK, passing.stdout + passing.stderr
+    assert not (tmp_path / "__pycache__").exists()
     assert "✔ 1 de 1 kata(s) passaram." in passing.stdout and "katacheck next" in passing.stdout
     assert _progress(tmp_path)["passed"] == ["01_duas_camadas"]
     assert _progress(tmp_path)["attempts"] == {"01_duas_camadas": 2}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 
 from katacheck.checks.context import LEARNER_MODULE
@@ -19,7 +21,8 @@ def load_learner_module(path: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[LEARNER_MODULE] = module
     try:
-        spec.loader.exec_module(module)
+        with _no_bytecode():
+            spec.loader.exec_module(module)
     except SyntaxError as error:
         raise _syntax_failure(error, path) from None
     except (SystemExit, KeyboardInterrupt) as error:
@@ -27,7 +30,8 @@ def load_learner_module(path: str) -> ModuleType:
     except Exception as error:  # noqa: BLE001 - any error in learner code is a diagnosis
         from katacheck.checks.anomaly import locate_inplace
 
-        locate_inplace(error, spec.loader.exec_module, module)  # in-place errors: find the line
+        with _no_bytecode():
+            locate_inplace(error, spec.loader.exec_module, module)  # in-place errors: find the line
         diagnosis = diagnose(error)
         raise KataFailure(
             Diagnosis(
@@ -38,6 +42,16 @@ def load_learner_module(path: str) -> ModuleType:
             )
         ) from None
     return module
+
+
+@contextlib.contextmanager
+def _no_bytecode() -> Iterator[None]:
+    """Import without leaving a ``__pycache__`` folder in the learner's workspace."""
+    before, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = before
 
 
 def _syntax_failure(error: SyntaxError, path: str) -> KataFailure:

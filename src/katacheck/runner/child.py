@@ -31,8 +31,9 @@ def main(argv: list[str]) -> int:
     exit_now = os._exit
     _limit_resources(int(memory_mb))
     _restore_sys_path()
-    # Never write __pycache__ into the learner's workspace or the installed package.
-    sys.dont_write_bytecode = True
+    # Bytecode is written as usual (unless PYTHONDONTWRITEBYTECODE says otherwise): without
+    # .pyc files (uv installs none), every run would recompile torch, ~2.5 s. The learner's own
+    # file is never cached: checks.loading keeps __pycache__ out of the workspace.
     # On a segfault, print the Python stack: the parent finds the learner's line in it.
     faulthandler.enable()
 
