@@ -109,3 +109,16 @@ def test_every_kata_has_variants() -> None:
         assert len(expects) >= 6, f"{kata_id}: {len(expects)} variants (need ≥ 6)"
         assert passing >= 3, f"{kata_id}: {passing} passing variants (need ≥ 3)"
         assert failing >= 3, f"{kata_id}: {failing} failing variants (need ≥ 3)"
+
+
+@pytest.mark.xdist_group(name="04_zero_grad/alvo_espalhado")  # shares the variant's run
+def test_a_warning_that_names_a_mistake_is_shown_at_the_learners_line() -> None:
+    """The MSE-broadcast warning (catalogue entry 22) travels from the child to the report."""
+    path = VARIANTS_DIR / "04_zero_grad" / "alvo_espalhado.py"
+    result = verify("04_zero_grad", path)
+    warnings = [w for check in result.checks for w in check.warnings]
+    assert {w.code for w in warnings} == {"target_size"}, render_text(result)
+    assert all(w.location is not None and w.location.source == "perda = criterio(saida, y.squeeze())"
+               for w in warnings), render_text(result)
+    assert "[128, 1]" in warnings[0].message and "[128]" in warnings[0].message
+    assert "⚠ Aviso (não reprova, mas é um erro comum)" in render_text(result)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import warnings
 import zlib
 from dataclasses import asdict
 from typing import Any, Callable
@@ -62,6 +63,8 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
     failed: set[str] = set()
     ran: set[str] = set()
     skipped: set[str] = set()
+    # Per check: the known mistakes its warnings named (pytest's own warnings plugin is off).
+    warned: dict[str, list[Any]] = {}
 
     def tamper(kind: str, name: str, line: int | None = None) -> None:
         """Tell the parent what was detected, and end the child before learner code goes on."""
@@ -122,6 +125,21 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             tripwire.check_code = False  # the audit hook watches __code__ and defaults
             state["tripwire"] = tripwire
             install_audit_hook(learner_path, tamper)
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
+            from katacheck.checks.failures import location_in_stack
+
+            seen = warned.setdefault(item.nodeid, [])
+
+            def record(message, category, filename, lineno, file=None, line=None) -> None:
+                # Called as the warning is raised: the learner's frame is still on the stack.
+                seen.append((warnings.WarningMessage(message, category, filename, lineno), location_in_stack()))
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                warnings.showwarning = record
+                return (yield)
 
         @pytest.hookimpl(tryfirst=True)
         def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -189,6 +207,24 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             diagnosis=diagnoses.get(node) if node in failed else None,
             output=truncate(printed.strip(), CHECK_OUTPUT_LIMIT, t("report.output_truncated")),
             loss_curve=context.take_recorded().get("loss_curve"),
+            warnings=_named_warnings(warned.pop(node, [])),
         )
 
     return KataChildPlugin()
+
+
+def _named_warnings(seen: list[tuple[warnings.WarningMessage, Any]]) -> tuple[Any, ...]:
+    """The diagnoses of the warnings a rule knows, once each, at the learner's line if any."""
+    from dataclasses import replace
+
+    from katacheck.checks.diagnose import diagnose_warning
+
+    named: dict[tuple, Any] = {}
+    for message, location in seen:
+        diagnosis = diagnose_warning(message)
+        if diagnosis is None:
+            continue
+        if diagnosis.location is None and location is not None:
+            diagnosis = replace(diagnosis, location=location)
+        named.setdefault((diagnosis.code, diagnosis.location), diagnosis)
+    return tuple(named.values())

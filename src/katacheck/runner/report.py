@@ -7,6 +7,7 @@ plain text for pytest's failure report.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
@@ -50,6 +51,8 @@ def _render_check(check: CheckResult, shown: list[Diagnosis]) -> RenderableType:
         body.append(Padding(_render_diagnosis(diagnosis), (0, 0, 0, 4), expand=False))
         if check.output:
             body.append(Padding(_render_output(check.output), (0, 0, 0, 4), expand=False))
+    for warning in check.warnings:
+        body.append(Padding(_render_warning(warning), (0, 0, 0, 4), expand=False))
     if check.loss_curve is not None:
         from katacheck.runner.curve import render_curve
 
@@ -57,8 +60,8 @@ def _render_check(check: CheckResult, shown: list[Diagnosis]) -> RenderableType:
     return Group(*body) if len(body) > 1 else line
 
 
-def _render_diagnosis(diagnosis: Diagnosis) -> RenderableType:
-    lines: list[RenderableType] = [Text(diagnosis.message, style="red")]
+def _render_diagnosis(diagnosis: Diagnosis, style: str = "red") -> RenderableType:
+    lines: list[RenderableType] = [Text(diagnosis.message, style=style)]
     if diagnosis.location is not None:
         where = diagnosis.location
         lines.append(Text.assemble(
@@ -68,6 +71,12 @@ def _render_diagnosis(diagnosis: Diagnosis) -> RenderableType:
     if diagnosis.hint:
         lines.append(Text.assemble((t("report.hint_prefix"), "bold"), " ", diagnosis.hint))
     return Group(*lines)
+
+
+def _render_warning(diagnosis: Diagnosis) -> RenderableType:
+    # A warning names a real mistake but does not fail the check: same shape, in yellow.
+    message = f"⚠ {t('report.warning_prefix')} {diagnosis.message}"
+    return _render_diagnosis(replace(diagnosis, message=message), style="yellow")
 
 
 def _render_output(output: str) -> RenderableType:

@@ -75,6 +75,9 @@ class CheckResult:
     diagnosis: Diagnosis | None = None
     output: str = ""
     loss_curve: LossCurve | None = None
+    #: Warnings the learner's code raised during the check that name a known mistake (an MSE
+    #: target that broadcasts, a softmax without ``dim``...): shown, never a failure by themselves.
+    warnings: tuple[Diagnosis, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -90,6 +93,7 @@ class CheckResult:
             diagnosis=Diagnosis.from_dict(diagnosis) if diagnosis else None,
             output=data.get("output", ""),
             loss_curve=LossCurve.from_dict(data["loss_curve"]) if data.get("loss_curve") else None,
+            warnings=tuple(Diagnosis.from_dict(w) for w in data.get("warnings", ())),
         )
 
 
