@@ -52,8 +52,12 @@ class Expected:
 AT_LINE = rf" \({re.escape(FILE)}:\d+\)"
 
 
+#: Verdicts on the whole training run: no single line of the learner's file to point at.
+WITHOUT_LINE = frozenset({"loss_not_decreasing"})
+
+
 def _check_cause(code: str) -> str:
-    return re.escape(_prefix(f"check.{code}")) + ".*" + AT_LINE
+    return re.escape(_prefix(f"check.{code}")) + ".*" + ("" if code in WITHOUT_LINE else AT_LINE)
 
 
 TAMPER = re.escape(_prefix("fatal.tampered"))

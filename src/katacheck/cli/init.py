@@ -16,7 +16,7 @@ from katacheck.workspace import CONFIG_FILE, Workspace
 
 
 @click.command(help=t("cli.init.help"), short_help=t("cli.init.short"))
-@click.argument("directory", metavar="[DIR]", required=False,
+@click.argument("directory", metavar=t("cli.metavar.dir"), required=False,
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--pack", default=PACK_NAME, show_default=True, help=t("cli.init.option.pack"))
 @click.option("--ci", type=click.Choice(["github"]), help=t("cli.init.option.ci"))

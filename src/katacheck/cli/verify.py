@@ -22,9 +22,9 @@ from katacheck.i18n import t
 @click.option("--all", "verify_all", is_flag=True, help=t("cli.verify.option.all"))
 @click.option("--no-hints", "offer_hints", is_flag=True, flag_value=False, default=True,
               help=t("cli.verify.option.no_hints"))
-@click.option("--report", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", metavar=t("cli.metavar.path"), type=click.Path(dir_okay=False, path_type=Path),
               help=t("cli.verify.option.report"))
-@click.option("--junitxml", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--junitxml", metavar=t("cli.metavar.path"), type=click.Path(dir_okay=False, path_type=Path),
               help=t("cli.verify.option.junitxml"))
 @pass_app
 def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints: bool,
