@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 
 from katacheck.i18n import t
@@ -31,11 +32,11 @@ def render(result: KataResult) -> RenderableType:
     parts: list[RenderableType] = [header]
     shown: list[Diagnosis] = []
     for check in result.checks:
-        parts.append(Padding(_render_check(check, shown), (0, 0, 0, 2), expand=False))
+        parts.append(_Indented(_render_check(check, shown), 2))
     if result.fatal is not None:
-        parts.append(Padding(_render_diagnosis(result.fatal), (0, 0, 0, 2), expand=False))
+        parts.append(_Indented(_render_diagnosis(result.fatal), 2))
         if result.output:
-            parts.append(Padding(_render_output(result.output), (0, 0, 0, 4), expand=False))
+            parts.append(_Indented(_render_output(result.output), 4))
     return Group(*parts)
 
 
@@ -48,15 +49,15 @@ def _render_check(check: CheckResult, shown: list[Diagnosis]) -> RenderableType:
         line.append(f"  ({t('report.same_cause')})", style="dim")
     elif diagnosis is not None:
         shown.append(diagnosis)
-        body.append(Padding(_render_diagnosis(diagnosis), (0, 0, 0, 4), expand=False))
+        body.append(_Indented(_render_diagnosis(diagnosis), 4))
         if check.output:
-            body.append(Padding(_render_output(check.output), (0, 0, 0, 4), expand=False))
+            body.append(_Indented(_render_output(check.output), 4))
     for warning in check.warnings:
-        body.append(Padding(_render_warning(warning), (0, 0, 0, 4), expand=False))
+        body.append(_Indented(_render_warning(warning), 4))
     if check.loss_curve is not None:
         from katacheck.runner.curve import render_curve
 
-        body.append(Padding(render_curve(check.loss_curve, passed=check.passed), (0, 0, 0, 4), expand=False))
+        body.append(_Indented(render_curve(check.loss_curve, passed=check.passed), 4))
     return Group(*body) if len(body) > 1 else line
 
 
@@ -81,6 +82,31 @@ def _render_warning(diagnosis: Diagnosis) -> RenderableType:
 
 def _render_output(output: str) -> RenderableType:
     return Group(Text(t("report.learner_output"), style="dim"), Text(output, style="dim"))
+
+
+class _Indented:
+    """``renderable`` shifted right by ``indent`` columns, wrapped to the room left.
+
+    Rich's ``Padding`` also pads every line to the block's width, which leaves trailing spaces
+    in copied output, CI logs and JUnit files; this only adds the left margin.
+    """
+
+    def __init__(self, renderable: RenderableType, indent: int) -> None:
+        self.renderable, self.indent = renderable, indent
+
+    def __rich_console__(self, console: Console, options):
+        inner = options.update_width(max(1, options.max_width - self.indent))
+        margin = Segment(" " * self.indent)
+        for line in console.render_lines(self.renderable, inner, pad=False):
+            if line and not line[-1].control:  # word wrap leaves the breaking space at the end
+                line[-1] = Segment(line[-1].text.rstrip(" "), line[-1].style)
+            yield margin
+            yield from line
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options) -> Measurement:
+        measured = Measurement.get(console, options, self.renderable)
+        return Measurement(measured.minimum + self.indent, measured.maximum + self.indent)
 
 
 def render_text(result: KataResult, width: int = 100) -> str:
