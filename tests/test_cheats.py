@@ -28,10 +28,10 @@ import pytest
 from katacheck.i18n import t
 from katacheck.plugins import get_pack
 from katacheck.runner.channel import open_writer, read_stream
-from katacheck.runner.report import render_text
-from katacheck.runner.results import KataResult
-from katacheck.runner.sandbox import _assemble, run_kata
-from katacheck.runner.scan import scan_source
+from katacheck.render.report import render_text
+from katacheck.result import KataResult
+from katacheck.runner.parent.dsession import _assemble, run_kata
+from katacheck.runner.parent.scan import scan_source
 
 CHEATS_DIR = Path(__file__).resolve().parent / "cheats"
 ROOT = CHEATS_DIR.parent.parent
@@ -273,7 +273,7 @@ def test_the_tripwire_names_what_changed(monkeypatch: pytest.MonkeyPatch) -> Non
     import torch
 
     from katacheck.checks import model
-    from katacheck.runner.integrity import Tripwire
+    from katacheck.runner.child.integrity import Tripwire
 
     tripwire = Tripwire()
     assert tripwire.changes() == []

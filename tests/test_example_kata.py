@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from katacheck.packs import KataPack
-from katacheck.runner.report import render_text
-from katacheck.runner.sandbox import run_kata
+from katacheck.render.report import render_text
+from katacheck.runner.parent.dsession import run_kata
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "tests" / "example_pack"

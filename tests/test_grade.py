@@ -179,8 +179,8 @@ def _reports() -> dict[str, str]:
     """Reports as `katacheck verify --report` writes them in a learner's CI."""
     from katacheck.plugins import get_pack
     from katacheck.reports import exercism
-    from katacheck.runner.results import CheckResult, KataResult, Location
-    from katacheck.runner.sandbox import tamper_diagnosis
+    from katacheck.result import CheckResult, KataResult, Location
+    from katacheck.runner.parent.dsession import tamper_diagnosis
 
     katas = list(get_pack("fundamentos").katas())
     kata = next(k for k in katas if k.id == KATA)

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from katacheck.hints import FIRST_OFFER_AFTER, NEXT_OFFER_EVERY, offered_level
-from katacheck.runner.curve import render_curve
-from katacheck.runner.results import CheckResult, LossCurve
+from katacheck.render.curve import render_curve
+from katacheck.result import CheckResult, LossCurve
 
 
 @pytest.mark.parametrize(

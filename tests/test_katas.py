@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from katacheck.plugins import get_pack
-from katacheck.runner.report import render_text
-from katacheck.runner.sandbox import run_kata
+from katacheck.render.report import render_text
+from katacheck.runner.parent.dsession import run_kata
 
 KATAS = get_pack("fundamentos").katas()
 

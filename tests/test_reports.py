@@ -26,7 +26,7 @@ import pytest
 
 from katacheck.errors import ExitCode
 from katacheck.reports import exercism, github, score
-from katacheck.runner.results import CheckResult, Diagnosis, KataResult, Location
+from katacheck.result import CheckResult, Diagnosis, KataResult, Location
 
 from conftest import run_katacheck
 

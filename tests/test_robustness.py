@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from katacheck.plugins import get_pack
-from katacheck.runner.report import render_text
-from katacheck.runner.sandbox import run_kata
+from katacheck.render.report import render_text
+from katacheck.runner.parent.dsession import run_kata
 
 # Kata 03's learner file defines treinar(modelo, X, y, epocas=100): an easy place to misbehave.
 TRAINING_HEADER = "import torch\nfrom torch import nn\n\n"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from katacheck.plugins import get_pack
-from katacheck.runner.report import render_text
-from katacheck.runner.results import KataResult
-from katacheck.runner.sandbox import run_kata
+from katacheck.render.report import render_text
+from katacheck.result import KataResult
+from katacheck.runner.parent.dsession import run_kata
 
 ROOT = Path(__file__).resolve().parent.parent
 KATAS_DIR = ROOT / "katas"

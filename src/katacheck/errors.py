@@ -33,7 +33,7 @@ class KatacheckError(click.ClickException):
         self.fix = fix
 
     def show(self, file: object = None) -> None:
-        from katacheck.console import print_error
+        from katacheck.render.console import print_error
 
         print_error(self.message, self.fix)
 

@@ -33,7 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if workspace is None:
         return
     # Heavy imports wait until we know this session is a workspace's.
-    from katacheck.runner.collect import WorkspaceSession
+    from katacheck.runner.parent.collect import WorkspaceSession
 
     session = WorkspaceSession(
         workspace,

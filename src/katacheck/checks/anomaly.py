@@ -31,7 +31,7 @@ from torch.overrides import TorchFunctionMode
 
 from katacheck.checks.context import is_learner_file
 from katacheck.checks.failures import _location, location_in_stack
-from katacheck.runner.results import Location
+from katacheck.result import Location
 
 #: The stable part of PyTorch's message.
 INPLACE_MESSAGE = "modified by an inplace operation"

@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from katacheck.checks.context import is_learner_file
 from katacheck.i18n import has, t
-from katacheck.runner.results import Diagnosis, Location
+from katacheck.result import Diagnosis, Location
 
 
 class KataFailure(AssertionError):

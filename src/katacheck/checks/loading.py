@@ -12,7 +12,7 @@ from katacheck.checks.context import LEARNER_MODULE
 from katacheck.checks.diagnose import diagnose
 from katacheck.checks.failures import KataFailure, learner_abort
 from katacheck.i18n import t
-from katacheck.runner.results import Diagnosis, Location
+from katacheck.result import Diagnosis, Location
 
 def load_learner_module(path: str) -> ModuleType:
     """Import the learner's file as a module."""

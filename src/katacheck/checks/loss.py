@@ -11,7 +11,7 @@ from torch import nn
 
 from katacheck.checks import context, reference
 from katacheck.checks.failures import fail
-from katacheck.runner.results import LossCurve
+from katacheck.result import LossCurve
 
 
 def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,

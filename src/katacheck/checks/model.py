@@ -18,7 +18,7 @@ from torch.overrides import TorchFunctionMode
 from katacheck.checks import reference
 from katacheck.checks.failures import definition_location, fail, location_in_stack
 from katacheck.checks.source import layer_list_location
-from katacheck.runner.results import Location
+from katacheck.result import Location
 
 RELU_NAMES = frozenset({"relu", "relu_"})
 ACTIVATION_NAMES = frozenset({

@@ -55,7 +55,7 @@ from katacheck.checks.context import is_learner_file
 from katacheck.checks.failures import call_learner, fail, location_in_stack
 from katacheck.checks.loss import dataset_loss
 from katacheck.checks.training import OptimizerRecord, TrainingMonitor, TrainingRun
-from katacheck.runner.results import Location
+from katacheck.result import Location
 
 __all__ = [
     "COURSE_LR_RANGES",

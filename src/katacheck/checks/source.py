@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from katacheck.checks.context import is_learner_file, learner_file
 from katacheck.checks.failures import _location
-from katacheck.runner.results import Location
+from katacheck.result import Location
 
 #: Method names that are not a misspelled ``forward`` even when they look close to it.
 _NOT_FORWARD = frozenset({"__init__", "backward", "reward", "reset_parameters", "extra_repr"})

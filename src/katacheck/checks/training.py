@@ -26,7 +26,7 @@ from torch.optim.optimizer import register_optimizer_step_pre_hook
 from katacheck.checks import reference
 from katacheck.checks.failures import call_learner, fail, location_in_stack
 from katacheck.checks.loss import dataset_loss
-from katacheck.runner.results import Location
+from katacheck.result import Location
 
 
 @dataclass

@@ -24,7 +24,7 @@ def command(paths: tuple[Path, ...], csv_path: Path | None, report_path: Path | 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from katacheck.builtin import PACK_NAME
-    from katacheck.console import console, err_console
+    from katacheck.render.console import console, err_console
     from katacheck.errors import UnknownKataError
     from katacheck.grading import find_submissions, grade
     from katacheck.plugins import get_pack

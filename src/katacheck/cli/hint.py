@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
-from katacheck.console import console
+from katacheck.render.console import console
 from katacheck.errors import NoCurrentKataError
 from katacheck.hints import render_hints
 from katacheck.i18n import t

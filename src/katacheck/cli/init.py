@@ -9,7 +9,7 @@ import click
 
 from katacheck.builtin import PACK_NAME
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.console import console
+from katacheck.render.console import console
 from katacheck.i18n import t
 from katacheck.plugins import get_pack
 from katacheck.workspace import CONFIG_FILE, Workspace

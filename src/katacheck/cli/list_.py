@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.console import console
+from katacheck.render.console import console
 from katacheck.i18n import t
 
 

@@ -7,7 +7,7 @@ from rich.rule import Rule
 
 from katacheck.builtin import PACK_NAME
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.console import console
+from katacheck.render.console import console
 from katacheck.i18n import t
 from katacheck.workspace import Workspace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
-from katacheck.console import console
+from katacheck.render.console import console
 from katacheck.i18n import t
 from katacheck.workspace import write_atomically
 

@@ -6,7 +6,7 @@ import click
 from rich.syntax import Syntax
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
-from katacheck.console import console
+from katacheck.render.console import console
 from katacheck.errors import SolutionLockedError
 from katacheck.i18n import t
 

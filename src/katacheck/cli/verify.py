@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
-from katacheck.console import console
+from katacheck.render.console import console
 from katacheck.errors import ExitCode, KatacheckError, LearnerFileMissingError, NoCurrentKataError
 from katacheck.i18n import t
 
@@ -39,11 +39,11 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints:
 
             write_reports(workspace, [], report=report, message=error.message)
         raise
-    from katacheck.runner.sandbox import prestart
+    from katacheck.runner.parent.dsession import prestart
 
     # The children import torch while this process imports pytest: the two costs overlap.
     prestart(min(len(katas), os.cpu_count() or 1), cwd=workspace.root)
-    from katacheck.runner.report import render
+    from katacheck.render.report import render
     from katacheck.runner.verify import verify_katas
 
     extra_args: tuple[str, ...] = ()

@@ -1,7 +1,7 @@
 """Grading many submissions at once, each kata in its own sandboxed child process.
 
 Every (submission, kata) pair whose file exists is one call of
-:func:`katacheck.runner.sandbox.run_kata`, the function ``katacheck verify`` uses: its own child
+:func:`katacheck.runner.parent.dsession.run_kata`, the function ``katacheck verify`` uses: its own child
 process and process group, the kata's timeout (times ``KATACHECK_TIMEOUT_FACTOR``), the memory
 cap, the output cap, the static tamper scan and the signed results channel. Nothing a
 submission does reaches another one's run or this process's loop: its crash, hang or cheat
@@ -73,7 +73,7 @@ def grade(
                     slots[futures[future]] = row
                     notify(row)
             except BaseException:  # Ctrl-C: no new runs, and the running ones stop now
-                from katacheck.runner.sandbox import stop_running
+                from katacheck.runner.parent.dsession import stop_running
 
                 pool.shutdown(wait=False, cancel_futures=True)
                 stop_running()
@@ -94,7 +94,7 @@ def _without_running(submission: Submission, kata: Kata) -> Row | None:
 
 
 def _run(submission: Submission, kata: Kata) -> Row:
-    from katacheck.runner.sandbox import run_kata
+    from katacheck.runner.parent.dsession import run_kata
 
     assert submission.kind in (WORKSPACE, FOLDER)
     try:

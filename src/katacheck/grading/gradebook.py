@@ -5,7 +5,7 @@ Statuses (machine-readable, the same in every language):
 - ``pass``: the kata passed: its points (``points`` in kata.toml, 1 by default);
 - ``fail``: the checks ran and some failed;
 - ``error``: the run itself broke: a timeout, a crash, an exit, a file that does not parse;
-- ``tamper``: an attempt to fool the checker was detected (see :mod:`katacheck.runner.integrity`);
+- ``tamper``: an attempt to fool the checker was detected (see :mod:`katacheck.runner.child.integrity`);
 - ``missing``: the kata's file is not there (or the CI report does not cover the kata).
 
 Every status but ``pass`` earns 0 points. ``cause`` is the diagnosis, in the learner's language,
@@ -26,7 +26,7 @@ from katacheck.reports import first_cause, json_number
 if TYPE_CHECKING:
     from katacheck.grading.submissions import Submission
     from katacheck.packs import Kata
-    from katacheck.runner.results import Diagnosis, KataResult
+    from katacheck.result import Diagnosis, KataResult
 
 PASS, FAIL, ERROR, TAMPER, MISSING = "pass", "fail", "error", "tamper", "missing"
 STATUSES = (PASS, FAIL, ERROR, TAMPER, MISSING)

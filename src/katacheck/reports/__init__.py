@@ -23,7 +23,7 @@ from katacheck.i18n import t
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
-    from katacheck.runner.results import Diagnosis, KataResult
+    from katacheck.result import Diagnosis, KataResult
     from katacheck.workspace import Workspace
 
 __all__ = [

@@ -25,7 +25,7 @@ from katacheck.reports import diagnosis_text, in_course_order
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
-    from katacheck.runner.results import CheckResult, KataResult
+    from katacheck.result import CheckResult, KataResult
 
 VERSION = 3
 #: The interface's limit on a test's ``output``.

@@ -39,7 +39,7 @@ from katacheck.reports import (
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
-    from katacheck.runner.results import Diagnosis, KataResult
+    from katacheck.result import Diagnosis, KataResult
 
 CLASSROOM_POINTS_TITLE = "Autograding complete"
 CLASSROOM_REPORT_TITLE = "Autograding report"

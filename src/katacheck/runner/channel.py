@@ -13,9 +13,9 @@ of the first one) is final, and learner code that writes to the pipe, or to ever
 it can find, produces lines the parent rejects (``fatal.tampered.stream``).
 
 What this does not stop is learner code that digs the writer out of the interpreter (frames,
-``gc``) and calls it: the audit hook and the static scan in :mod:`katacheck.runner.integrity`
-and :mod:`katacheck.runner.scan` look for exactly those moves. See
-:mod:`katacheck.runner.integrity` for the whole threat model.
+``gc``) and calls it: the audit hook and the static scan in :mod:`katacheck.runner.child.integrity`
+and :mod:`katacheck.runner.parent.scan` look for exactly those moves. See
+:mod:`katacheck.runner.child.integrity` for the whole threat model.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from katacheck.runner.collect import RESULT_PROPERTY
-from katacheck.runner.results import KataResult
+from katacheck.runner.parent.collect import RESULT_PROPERTY
+from katacheck.result import KataResult
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata

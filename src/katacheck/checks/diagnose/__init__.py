@@ -22,7 +22,7 @@ from katacheck.checks.context import is_learner_file
 from katacheck.checks.diagnose.rules import CODES, RULES, Finding, Rule
 from katacheck.checks.failures import KataFailure, _location, learner_location
 from katacheck.i18n import has, t
-from katacheck.runner.results import Diagnosis
+from katacheck.result import Diagnosis
 
 __all__ = ["CODES", "PATTERNS", "RULES", "Finding", "Rule", "diagnose", "diagnose_warning"]
 

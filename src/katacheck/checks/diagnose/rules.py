@@ -15,7 +15,7 @@ from typing import Any
 
 from katacheck.checks.diagnose import refine
 from katacheck.checks.failures import frames
-from katacheck.runner.results import Location
+from katacheck.result import Location
 
 _SHAPE = r"\[[-\d, ]*\]"
 

@@ -1,4 +1,4 @@
-"""Child side entry point: ``python -I -m katacheck.runner.child MEMORY_MB``.
+"""Child side entry point: ``python -I -m katacheck.runner.child.main MEMORY_MB``.
 
 The child limits itself, imports torch and pytest, and only then reads its job, one JSON line
 on stdin (``{"tests": ..., "learner": ..., "fd": ..., "key": ...}``): the parent can start it
@@ -7,7 +7,7 @@ pipe (inherited from the parent, and only by this process) and ``key`` the run's
 both go into the result writer's closure and nowhere else (:mod:`katacheck.runner.channel`).
 
 It runs pytest over one kata's hidden tests with the plugin of
-:mod:`katacheck.runner.child_plugin` and nothing else: no ``conftest.py``, no ini file
+:mod:`katacheck.runner.child.plugin` and nothing else: no ``conftest.py``, no ini file
 (``pytest.ini``, ``pyproject.toml``, ``setup.cfg``, ``tox.ini``), no plugins from the environment
 or ``-p``, no ``PYTEST_ADDOPTS``, no cache written anywhere. ``-I`` keeps the workspace, user
 site-packages (``usercustomize``) and every ``PYTHON*`` variable out; the workspace folder is
@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
 
 def _run(job: dict, pytest) -> int:
     from katacheck.runner.channel import open_writer
-    from katacheck.runner.child_plugin import make_plugin
+    from katacheck.runner.child.plugin import make_plugin
 
     send, close = open_writer(int(job.pop("fd")), bytes.fromhex(job.pop("key")))
     tests, learner = job["tests"], job["learner"]
@@ -80,7 +80,7 @@ def _limit_resources(memory_mb: int) -> None:
         import resource
     except ImportError:  # pragma: no cover - Windows has no rlimits; the timeout still holds
         return
-    from katacheck.runner.sandbox import MAX_FILE_MB
+    from katacheck.runner.parent.dsession import MAX_FILE_MB
 
     # RLIMIT_DATA rather than RLIMIT_AS: CUDA reserves huge virtual ranges it never touches.
     for limit, value in (

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from katacheck.i18n import language, t
 from katacheck.runner.channel import KEY_BYTES, Stream, read_stream
-from katacheck.runner.results import CheckResult, Diagnosis, KataResult, Location, truncate
+from katacheck.result import CheckResult, Diagnosis, KataResult, Location, truncate
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -130,7 +130,7 @@ def run_kata(
     """
     started = time.monotonic()
     if scan:
-        from katacheck.runner.scan import scan_file
+        from katacheck.runner.parent.scan import scan_file
 
         findings = scan_file(learner_file)
         if findings:
@@ -184,7 +184,7 @@ def _spawn(memory_mb: int, cwd: Path) -> _Child:
     try:
         with (Path(scratch.name) / "saida.txt").open("wb") as output:
             process = subprocess.Popen(
-                [sys.executable, "-I", "-m", "katacheck.runner.child", str(memory_mb)],
+                [sys.executable, "-I", "-m", "katacheck.runner.child.main", str(memory_mb)],
                 stdin=subprocess.PIPE,
                 stdout=output,
                 stderr=subprocess.STDOUT,

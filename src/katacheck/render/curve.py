@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from katacheck.i18n import t
-from katacheck.runner.results import LossCurve
+from katacheck.result import LossCurve
 
 #: Braille cell: 2 dots wide, 4 dots tall; bit of the dot at (column, row).
 _DOT_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))

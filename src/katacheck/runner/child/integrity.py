@@ -19,7 +19,7 @@ detected*. Those are:
 
 The layers, each with its own evidence:
 
-1. **Static scan, in the parent** (:mod:`katacheck.runner.scan`): the learner's source is read
+1. **Static scan, in the parent** (:mod:`katacheck.runner.parent.scan`): the learner's source is read
    with ``ast`` before anything runs. Nothing the file does at run time can hide what it says.
 2. **Audit hook, in the child** (this module): installed before the learner's module is
    imported, and impossible to remove from Python. It sees the tools of the trade *as they are
@@ -32,7 +32,7 @@ The layers, each with its own evidence:
    It is compared after every test phase; any difference names what changed.
 4. **Signed channel** (:mod:`katacheck.runner.channel`): results travel over an inherited pipe,
    numbered and signed with a per-run key; the writer refuses calls from learner code.
-5. **The parent decides** (:mod:`katacheck.runner.sandbox`): a kata passes only when the stream
+5. **The parent decides** (:mod:`katacheck.runner.parent.dsession`): a kata passes only when the stream
    is authentic and complete (every collected check started and reported, in order, then
    ``done``), pytest's own exit status agrees with the checks, and the process exit code agrees
    with pytest's. A child that exits after ``done`` skips ``atexit`` handlers altogether.

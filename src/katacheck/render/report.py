@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from katacheck.i18n import t
-from katacheck.runner.results import CheckResult, Diagnosis, KataResult
+from katacheck.result import CheckResult, Diagnosis, KataResult
 
 PASS_MARK = ("✔", "bold green")
 FAIL_MARK = ("✘", "bold red")
@@ -55,7 +55,7 @@ def _render_check(check: CheckResult, shown: list[Diagnosis]) -> RenderableType:
     for warning in check.warnings:
         body.append(_Indented(_render_warning(warning), 4))
     if check.loss_curve is not None:
-        from katacheck.runner.curve import render_curve
+        from katacheck.render.curve import render_curve
 
         body.append(_Indented(render_curve(check.loss_curve, passed=check.passed), 4))
     return Group(*body) if len(body) > 1 else line

@@ -4,7 +4,7 @@ the tamper checks around every phase of every check.
 The plugin is an object built by :func:`make_plugin` in the child, before pytest starts: the
 result writer, the tripwire and everything the hooks need live in the closure of that call,
 not in module globals a learner's ``import`` could reach (see
-:mod:`katacheck.runner.integrity` for the threat model).
+:mod:`katacheck.runner.child.integrity` for the threat model).
 
 Events, sent over the signed channel as they happen (a child killed mid-way still tells the
 parent how far it got):
@@ -30,7 +30,7 @@ from typing import Any, Callable
 import pytest
 
 from katacheck.i18n import t
-from katacheck.runner.results import FAILED, PASSED, CheckResult, truncate
+from katacheck.result import FAILED, PASSED, CheckResult, truncate
 
 #: How much of what the learner's code printed during one check a report keeps.
 CHECK_OUTPUT_LIMIT = 1500
@@ -49,7 +49,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
     from katacheck.checks import context
     from katacheck.checks.diagnose import diagnose
     from katacheck.checks.failures import learner_abort, learner_traceback
-    from katacheck.runner.integrity import Tripwire, install_audit_hook, prime_torch
+    from katacheck.runner.child.integrity import Tripwire, install_audit_hook, prime_torch
 
     context.set_learner_file(learner_path)
     # What the tamper path needs, bound now: it must still work after the learner replaced

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from katacheck.i18n import t
-from katacheck.runner.report import render_text
-from katacheck.runner.sandbox import discard_prestarted, prestart, run_kata
+from katacheck.render.report import render_text
+from katacheck.runner.parent.dsession import discard_prestarted, prestart, run_kata
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
-    from katacheck.runner.results import KataResult
+    from katacheck.result import KataResult
     from katacheck.workspace import Workspace
 
 RESULT_KEY = pytest.StashKey["KataResult"]()
