@@ -1,7 +1,24 @@
-"""Running a kata's hidden tests against a learner's file, in a child process.
+"""Running a kata's hidden tests against a learner's file: the one facade the rest of katacheck uses.
 
-``sandbox`` (parent side) starts ``child`` under a timeout and a memory cap; the child runs
-pytest over the kata's hidden tests with ``child_plugin``, which streams one signed line per
-check over a pipe (``channel``); ``scan`` and ``integrity`` are the layers against tampering.
-Nothing in the parent imports torch.
+The folders say which process each piece of code runs in:
+
+- ``parent/``: the ``katacheck`` command itself (and plain ``pytest`` in a workspace). It never
+  imports torch and never runs anything from the workspace. ``workermanage`` keeps the warm
+  workers, ``dsession`` schedules kata runs on them and decides each verdict from the evidence
+  the run left, ``scan`` reads the learner's source before anything runs.
+- ``worker/``: a warm process that imported torch, pytest and the child side once, and forks one
+  fresh kata child per run. It never runs learner code, nor a tensor operation.
+- ``child/``: the forked kata child, next to learner code: limits, the pytest session over the
+  hidden tests, the tripwire and the audit hook.
+- ``channel``: the signed results pipe between a child and the parent (both ends).
+
+Callers use only :func:`run_kata` (always returns a result), :func:`warm_up` (start workers
+early, so their imports overlap the caller's own work), :func:`stop_running` (Ctrl-C) and
+:func:`shutdown`.
 """
+
+from __future__ import annotations
+
+from katacheck.runner.parent.dsession import run_kata, shutdown, stop_running, warm_up
+
+__all__ = ["run_kata", "shutdown", "stop_running", "warm_up"]

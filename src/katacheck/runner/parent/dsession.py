@@ -464,3 +464,13 @@ def _fatal(cause: str, running: str | None, /, **params: str) -> Diagnosis:
     if running:
         message += " " + t("fatal.during_check", check=running)
     return Diagnosis(message=message, hint=t(f"fatal.{cause}.hint", **params), code=f"fatal.{cause}")
+
+
+def warm_up(count: int, *, cwd: Path | None = None) -> None:
+    """Start ``count`` workers now, so their imports overlap the caller's work."""
+    prestart(count, cwd=cwd or Path.cwd())
+
+
+def shutdown() -> None:
+    """Stop every worker this process started."""
+    discard_prestarted()
