@@ -207,9 +207,9 @@ def test_scan_rules(snippet: str, kind: str | None) -> None:
 # -- the channel and the parent's verdict, in process -----------------------------------------
 
 
-def _signed(events: list[dict], key: bytes = b"k" * 32) -> bytes:
+def _signed(events: list[dict]) -> bytes:
     read, write = os.pipe()
-    send, close = open_writer(write, key)
+    send, close = open_writer(write)
     for event in events:
         send(event)
     close()
@@ -229,14 +229,17 @@ GOOD = [{"event": "collected", "names": ["a", "b"]}, {"event": "start", "name": 
 
 
 def test_the_channel_accepts_its_own_lines_and_nothing_else() -> None:
-    key = b"k" * 32
-    data = _signed(GOOD, key)
-    assert read_stream(data, key).events == GOOD and read_stream(data, key).forged is None
-    assert read_stream(data, b"x" * 32).forged == "signature"  # another run's key
-    lines = data.split(b"\n")
-    assert read_stream(b"\n".join([lines[0], lines[2], *lines[3:]]), key).forged == "sequence"  # a line dropped
-    assert read_stream(data + b'{"event": "done", "exitstatus": 0}\n', key).forged == "sequence"  # one added
-    assert read_stream(data[:-10], key).events == GOOD[:-1]  # cut short by a kill: the rest counts
+    data = _signed(GOOD)
+    assert read_stream(data).events == GOOD and read_stream(data).forged is None
+    key_line, *lines = data.split(b"\n")
+    assert key_line.startswith(b"key ") and len(key_line) == 4 + 64, "a fresh 32-byte key, first"
+    other_run = _signed(GOOD).split(b"\n")[0]
+    assert read_stream(b"\n".join([other_run, *lines])).forged == "signature"  # another run's key
+    assert read_stream(b"\n".join([key_line, lines[0], *lines[2:]])).forged == "sequence"  # a line dropped
+    assert read_stream(data + b'{"event": "done", "exitstatus": 0}\n').forged == "sequence"  # one added
+    assert read_stream(data[:-10]).events == GOOD[:-1]  # cut short by a kill: the rest counts
+    assert read_stream(b"").events == [] and read_stream(b"").forged is None  # died before writing
+    assert read_stream(b"0 abc {}\n").forged == "key"  # no key line: not ours
 
 
 def _verdict(events: list[dict], returncode: int = 0, forged: str | None = None) -> KataResult:
@@ -244,7 +247,9 @@ def _verdict(events: list[dict], returncode: int = 0, forged: str | None = None)
 
     kata = get_pack("fundamentos").get("01_duas_camadas")
     kata = replace(kata, id="x")
-    return _assemble(kata, Stream(events, forged), returncode, False, 10.0, "", 0.1)
+    from katacheck.runner.parent.dsession import _Outcome
+
+    return _assemble(kata, Stream(events, forged), _Outcome(returncode=returncode), 10.0, 0.1)
 
 
 def test_the_parent_passes_only_a_complete_consistent_run() -> None:

@@ -12,13 +12,14 @@ The folders say which process each piece of code runs in:
   hidden tests, the tripwire and the audit hook.
 - ``channel``: the signed results pipe between a child and the parent (both ends).
 
-Callers use only :func:`run_kata` (always returns a result), :func:`warm_up` (start workers
+Callers use only :func:`run_kata` (always returns a result), :func:`run_katas` (several at
+once, in order), :func:`warm_up` (start workers
 early, so their imports overlap the caller's own work), :func:`stop_running` (Ctrl-C) and
 :func:`shutdown`.
 """
 
 from __future__ import annotations
 
-from katacheck.runner.parent.dsession import run_kata, shutdown, stop_running, warm_up
+from katacheck.runner.parent.dsession import run_kata, run_katas, shutdown, stop_running, warm_up
 
-__all__ = ["run_kata", "shutdown", "stop_running", "warm_up"]
+__all__ = ["run_kata", "run_katas", "shutdown", "stop_running", "warm_up"]

@@ -1,16 +1,19 @@
 """The results channel from a kata child to its parent: numbered, signed lines over a pipe.
 
-The parent makes a pipe and a fresh random key for every run. The child inherits only the
-pipe's write end; the key arrives with the job on stdin, before any learner code runs, and
-lives on only inside the closure that :func:`open_writer` returns. Each line is::
+The parent makes a pipe for every run and hands its write end, through the worker, to the
+child alone. The child makes the run's random key itself, after the fork, so no other process
+ever held it (not the worker, not an earlier child), writes it as the pipe's first line before
+any learner code exists, and keeps it only inside the closure that :func:`open_writer`
+returns. Every later line is::
 
     <seq> <hmac-sha256(key, "<seq> <json>")> <json>\\n
 
 so the parent accepts an event only when it was signed with this run's key, in order, with no
-line missing or added. A pipe, unlike the results file it replaces, cannot be rewritten: what
-the checker reported before the learner's module was imported (the list of checks, the start
-of the first one) is final, and learner code that writes to the pipe, or to every descriptor
-it can find, produces lines the parent rejects (``fatal.tampered.stream``).
+line missing or added. Only the parent reads the pipe: learner code cannot learn the key from
+it, and a pipe, unlike a results file, cannot be rewritten: what the checker reported before
+the learner's module was imported (the key, the list of checks, the start of the first one) is
+final. Learner code that writes to the pipe, or to every descriptor it can find, produces lines
+the parent rejects (``fatal.tampered.stream``).
 
 What this does not stop is learner code that digs the writer out of the interpreter (frames,
 ``gc``) and calls it: the audit hook and the static scan in :mod:`katacheck.runner.child.integrity`
@@ -34,8 +37,13 @@ def _mac(key: bytes, seq: int, body: bytes) -> str:
     return hmac.new(key, b"%d " % seq + body, hashlib.sha256).hexdigest()
 
 
-def open_writer(fd: int, key: bytes) -> tuple[Callable[[dict[str, Any]], None], Callable[[], None]]:
-    """Child side: ``(send, close)`` over the inherited descriptor ``fd``.
+#: The first line of every stream: the key, in hex.
+KEY_LINE = b"key "
+
+
+def open_writer(fd: int) -> tuple[Callable[[dict[str, Any]], None], Callable[[], None]]:
+    """Child side: ``(send, close)`` over the inherited descriptor ``fd``, under a fresh key that
+    is written first.
 
     Everything ``send`` needs is bound here, once, before learner code runs, and is C code
     where it can be (the C JSON encoder, OpenSSL's HMAC, ``os.write``): replacing
@@ -43,6 +51,7 @@ def open_writer(fd: int, key: bytes) -> tuple[Callable[[dict[str, Any]], None], 
     nothing for it, and its result can still say what was detected.
     """
     import os
+    import secrets
     import threading
     from json.encoder import c_make_encoder, encode_basestring
 
@@ -69,6 +78,11 @@ def open_writer(fd: int, key: bytes) -> tuple[Callable[[dict[str, Any]], None], 
 
         def sign(message: bytes) -> bytes:
             return new_mac(key, message, sha256).hexdigest().encode()
+
+    key = secrets.token_bytes(KEY_BYTES)
+    header = KEY_LINE + key.hex().encode() + b"\n"
+    while header:
+        header = header[write(fd, header):]
 
     def send(event: dict[str, Any]) -> None:
         body = encode(event)
@@ -99,14 +113,25 @@ class Stream:
     forged: str | None = None
 
 
-def read_stream(data: bytes, key: bytes) -> Stream:
-    """Check every complete line of ``data`` against ``key`` and the expected numbering.
+def read_stream(data: bytes) -> Stream:
+    """Check every complete line of ``data`` against the stream's key and the numbering.
 
-    The last line may be cut short by a kill: without its newline it is dropped, as before.
-    Every complete line must be ours; the first one that is not marks the stream as forged.
+    A child that died before it wrote its key sent nothing: an empty stream. The last line may
+    be cut short by a kill: without its newline it is dropped. Every complete line must be
+    ours; the first one that is not marks the stream as forged.
     """
     stream = Stream()
     *complete, _partial = data.split(b"\n")
+    if not complete:
+        return stream
+    header, *complete = complete
+    try:
+        key = bytes.fromhex(header[len(KEY_LINE):].decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        key = b""
+    if not header.startswith(KEY_LINE) or len(key) != KEY_BYTES:
+        stream.forged = "key"
+        return stream
     for expected, line in enumerate(complete):
         seq, _, rest = line.partition(b" ")
         mac, _, body = rest.partition(b" ")

@@ -311,8 +311,9 @@ _EVENTS = {
 }
 #: Attribute reads that hand out frames or code (audited by CPython as object.__getattr__).
 _FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_code"})
-#: Paths that reach the process's own descriptors or memory.
-_PROC_PATHS = ("/proc/self/", "/dev/fd", f"/proc/{os.getpid()}/", "/proc/thread-self/")
+#: Paths that reach the process's own descriptors or memory (plus ``/proc/<pid>/``, added when
+#: the hook is installed: this module is imported in the worker, before the fork).
+_PROC_PATHS = ("/proc/self/", "/dev/fd", "/proc/thread-self/")
 
 
 def install_audit_hook(learner_file: str, report: Callable[[str, str, int | None], None]) -> None:
@@ -329,7 +330,7 @@ def install_audit_hook(learner_file: str, report: Callable[[str, str, int | None
     busy: set[int] = set()
     get_ident, getframe = threading.get_ident, sys._getframe
     is_instance, get_attr, type_of, str_type, int_type = isinstance, getattr, type, str, int
-    function_type, proc_paths = types.FunctionType, _PROC_PATHS
+    function_type, proc_paths = types.FunctionType, (*_PROC_PATHS, f"/proc/{os.getpid()}/")
 
     def classify(filename: str) -> str:
         if filename in learner:

@@ -1,104 +1,123 @@
-"""Child side entry point: ``python -I -m katacheck.runner.child.main MEMORY_MB``.
+"""The kata child's life, from the fork to ``os._exit``: :func:`run_forked`.
 
-The child limits itself, imports torch and pytest, and only then reads its job, one JSON line
-on stdin (``{"tests": ..., "learner": ..., "fd": ..., "key": ...}``): the parent can start it
-early and let the slow imports overlap its own work. ``fd`` is the write end of the results
-pipe (inherited from the parent, and only by this process) and ``key`` the run's signing key;
-both go into the result writer's closure and nowhere else (:mod:`katacheck.runner.channel`).
+The worker (:mod:`katacheck.runner.worker.forkserver`) forks, and the child, before any learner
+code exists in it:
 
-It runs pytest over one kata's hidden tests with the plugin of
-:mod:`katacheck.runner.child.plugin` and nothing else: no ``conftest.py``, no ini file
-(``pytest.ini``, ``pyproject.toml``, ``setup.cfg``, ``tox.ini``), no plugins from the environment
-or ``-p``, no ``PYTEST_ADDOPTS``, no cache written anywhere. ``-I`` keeps the workspace, user
-site-packages (``usercustomize``) and every ``PYTHON*`` variable out; the workspace folder is
-also kept out of the ``sys.path`` inherited from the parent, so a ``sitecustomize.py`` or a
-``torch.py`` there is never imported.
+1. leaves the worker's session for one of its own (a timeout kills the whole group, anything the
+   learner spawned included);
+2. rebuilds its descriptors: stdin reads ``/dev/null`` (a learner's ``input()`` gets EOF, not a
+   hang), stdout and stderr go to the run's output pipe, the results pipe moves to descriptor 3,
+   and every other descriptor is closed, the worker's control socket first: nothing the learner
+   runs can speak to the parent as the worker;
+3. moves into the submission's folder, and caps its memory, the size of the files it writes and
+   its core dumps;
+4. runs pytest over one kata's hidden tests with the plugin of
+   :mod:`katacheck.runner.child.plugin` and nothing else: no ``conftest.py``, no ini file, no
+   plugins from the environment or ``-p``, no cache written anywhere, and
+   ``--import-mode=importlib`` so that the kata's folder (with its reference solution) is never
+   put on ``sys.path``.
 
-After pytest, the child ends with ``os._exit``: the learner's ``atexit`` handlers and object
-finalizers never run, so nothing the learner left behind can act after the results are sent.
+It ends with ``os._exit``: the learner's ``atexit`` handlers and object finalizers never run, so
+nothing the learner left behind can act after the results are sent.
 """
 
 from __future__ import annotations
 
 import faulthandler
-import json
 import os
 import sys
 
+#: Where the results pipe's write end sits in the child.
+RESULTS_FD = 3
+#: The child's exit status when katacheck itself failed before pytest could report.
+INTERNAL_ERROR_EXIT = 70
 
-def main(argv: list[str]) -> int:
-    (memory_mb,) = argv
+
+def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int) -> None:
+    """Run ``job`` in this freshly forked process; never returns."""
     exit_now = os._exit
-    _limit_resources(int(memory_mb))
-    _restore_sys_path()
-    # Bytecode is written as usual (unless PYTHONDONTWRITEBYTECODE says otherwise): without
-    # .pyc files (uv installs none), every run would recompile torch, ~2.5 s. The learner's own
-    # file is never cached: checks.loading keeps __pycache__ out of the workspace.
-    # On a segfault, print the Python stack: the parent finds the learner's line in it.
-    faulthandler.enable()
+    code = INTERNAL_ERROR_EXIT
+    try:
+        os.setsid()
+        _rebuild_descriptors(control_fd, results_fd, output_fd)
+        os.chdir(job["cwd"])
+        _limit_resources(int(job["memory_mb"]), int(job["max_file_mb"]))
+        from katacheck.i18n import set_language
 
-    import pytest
+        set_language(job.get("lang"))
+        os.environ["KATACHECK_LANG"] = job.get("lang") or ""
+        # On a segfault, print the Python stack: the parent finds the learner's line in it.
+        faulthandler.enable()
+        code = _run(job)
+    except BaseException:  # noqa: BLE001 - katacheck's own failure: the parent reads it as a crash
+        import traceback
 
-    from katacheck.checks.eager import skip_dynamo_import  # imports torch: the slow part
-
-    skip_dynamo_import()
-    line = sys.stdin.readline()
-    if not line:  # the parent stopped without a job for us
-        return 0
-    code = _run(json.loads(line), pytest)
-    del line
+        traceback.print_exc()
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             stream.flush()
         except Exception:  # noqa: BLE001, S110 - a learner may have replaced or closed them
             pass
     exit_now(code)
-    return code  # pragma: no cover - not reached
 
 
-def _run(job: dict, pytest) -> int:
+def _rebuild_descriptors(control_fd: int, results_fd: int, output_fd: int) -> None:
+    os.close(control_fd)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    if results_fd != RESULTS_FD:
+        os.dup2(results_fd, RESULTS_FD)
+    os.closerange(RESULTS_FD + 1, _max_fd())
+    # dup2 makes descriptors inheritable: none of ours goes to a process the learner starts.
+    os.set_inheritable(RESULTS_FD, False)
+
+
+def _max_fd() -> int:
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        return min(soft, 1 << 16) if soft > 0 else 1 << 16
+    except (ImportError, ValueError, OSError):  # pragma: no cover
+        return 1 << 16
+
+
+def _run(job: dict) -> int:
+    import pytest
+
     from katacheck.runner.channel import open_writer
     from katacheck.runner.child.plugin import make_plugin
 
-    send, close = open_writer(int(job.pop("fd")), bytes.fromhex(job.pop("key")))
+    send, close = open_writer(RESULTS_FD)
     tests, learner = job["tests"], job["learner"]
-    job.clear()
     plugin = make_plugin(learner, send, close)
+    job.clear()
     return int(pytest.main([
         tests,
         f"--rootdir={os.path.dirname(tests)}",
         "-c", os.devnull,
         "--noconftest",
+        "--import-mode=importlib",
+        # The plugin captures what the learner prints itself, bounded (pytest's capture would
+        # write a 200 MB print loop to a temporary file, into the file-size cap).
+        "--capture=no",
         "-p", "no:cacheprovider",
         "-p", "no:stepwise",
         "-q", "--no-header", "--tb=no", "-p", "no:warnings",
     ], plugins=[plugin]))
 
 
-def _limit_resources(memory_mb: int) -> None:
+def _limit_resources(memory_mb: int, max_file_mb: int) -> None:
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows has no rlimits; the timeout still holds
         return
-    from katacheck.runner.parent.dsession import MAX_FILE_MB
-
     # RLIMIT_DATA rather than RLIMIT_AS: CUDA reserves huge virtual ranges it never touches.
     for limit, value in (
         (resource.RLIMIT_DATA, memory_mb * 2**20),
-        (resource.RLIMIT_FSIZE, MAX_FILE_MB * 2**20),
+        (resource.RLIMIT_FSIZE, max_file_mb * 2**20),
         (resource.RLIMIT_CORE, 0),
     ):
         resource.setrlimit(limit, (value, value))
-
-
-def _restore_sys_path() -> None:
-    # The parent's path, minus the folder the child runs in (the learner's workspace: a parent
-    # started as `python -m katacheck` from there has it on its own path).
-    here = os.path.realpath(os.getcwd())
-    for entry in json.loads(os.environ.get("KATACHECK_CHILD_SYSPATH", "[]")):
-        if entry not in sys.path and os.path.realpath(entry) != here:
-            sys.path.append(entry)
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

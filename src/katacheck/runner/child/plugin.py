@@ -19,6 +19,7 @@ parent how far it got):
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import sys
@@ -30,7 +31,7 @@ from typing import Any, Callable
 import pytest
 
 from katacheck.i18n import t
-from katacheck.result import FAILED, PASSED, CheckResult, truncate
+from katacheck.result import FAILED, PASSED, CheckResult, Diagnosis
 
 #: How much of what the learner's code printed during one check a report keeps.
 CHECK_OUTPUT_LIMIT = 1500
@@ -65,6 +66,8 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
     skipped: set[str] = set()
     # Per check: the known mistakes its warnings named (pytest's own warnings plugin is off).
     warned: dict[str, list[Any]] = {}
+    # Per check: what the learner's code printed (sys.stdout and sys.stderr), bounded.
+    printed: dict[str, BoundedCapture] = {}
 
     def tamper(kind: str, name: str, line: int | None = None) -> None:
         """Tell the parent what was detected, and end the child before learner code goes on."""
@@ -136,10 +139,17 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
                 # Called as the warning is raised: the learner's frame is still on the stack.
                 seen.append((warnings.WarningMessage(message, category, filename, lineno), location_in_stack()))
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("always")
-                warnings.showwarning = record
-                return (yield)
+            capture = printed[item.nodeid] = BoundedCapture(CHECK_OUTPUT_LIMIT)
+            saved = sys.stdout, sys.stderr
+            sys.stdout = sys.stderr = capture
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("always")
+                    warnings.showwarning = record
+                    return (yield)
+            finally:
+                sys.stdout, sys.stderr = saved
+                printed.pop(item.nodeid, None)
 
         @pytest.hookimpl(tryfirst=True)
         def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -199,18 +209,77 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
 
     def _check_result(item: pytest.Item, report: pytest.TestReport) -> CheckResult:
         node = item.nodeid
-        printed = "".join(content for title, content in report.sections if title.startswith("Captured"))
+        capture = printed.get(node)
+        # Only a check whose test function ran to its end, and no phase of which failed or
+        # skipped, passed: whatever else happened to it is a failure.
+        passed = node in ran and node not in failed and node not in skipped
+        diagnosis = None if passed else diagnoses.get(node) or Diagnosis(
+            message=t("check.not_run"), hint=t("check.not_run.hint"), code="check.not_run")
         return CheckResult(
             name=item.name,
             title=_title(item),
-            outcome=FAILED if node in failed else PASSED,
-            diagnosis=diagnoses.get(node) if node in failed else None,
-            output=truncate(printed.strip(), CHECK_OUTPUT_LIMIT, t("report.output_truncated")),
+            outcome=PASSED if passed else FAILED,
+            diagnosis=diagnosis,
+            output=capture.text().strip() if capture is not None else "",
             loss_curve=context.take_recorded().get("loss_curve"),
             warnings=_named_warnings(warned.pop(node, [])),
         )
 
     return KataChildPlugin()
+
+
+class BoundedCapture(io.TextIOBase):
+    """What learner code prints during one check: the first and the last ``limit / 2``
+    characters, and how many in between were dropped. A print loop of millions of lines costs its time and
+    nothing else: no memory grows, no file fills up, the verdict does not change."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit // 2
+        self._head: list[str] = []
+        self._head_size = 0
+        self._tail: list[str] = []
+        self._tail_size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        size = len(text)
+        room = self._limit - self._head_size
+        if room > 0:
+            self._head.append(text[:room])
+            self._head_size += min(size, room)
+            text = text[room:]
+        if text:
+            self._tail.append(text)
+            self._tail_size += len(text)
+            if self._tail_size > 2 * self._limit:  # compact now and then, not on every write
+                self._compact()
+        return size
+
+    def _compact(self) -> None:
+        tail = "".join(self._tail)
+        cut = max(0, len(tail) - self._limit)
+        self.dropped += cut
+        self._tail, self._tail_size = [tail[cut:]], len(tail) - cut
+
+    def text(self) -> str:
+        """The head, a note of how much was dropped (if anything), and the tail."""
+        self._compact()
+        head, tail = "".join(self._head), "".join(self._tail)
+        if not self.dropped:
+            return head + tail
+        return f"{head}\n{t('report.output_elided', omitted=self.dropped)}\n{tail}"
 
 
 def _named_warnings(seen: list[tuple[warnings.WarningMessage, Any]]) -> tuple[Any, ...]:

@@ -17,7 +17,8 @@ import pytest
 
 from katacheck.i18n import t
 from katacheck.render.report import render_text
-from katacheck.runner.parent.dsession import discard_prestarted, prestart, run_kata
+from katacheck.reports.junit import RESULT_PROPERTY
+from katacheck.runner.parent.dsession import run_kata, shutdown, warm_up
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from katacheck.workspace import Workspace
 
 RESULT_KEY = pytest.StashKey["KataResult"]()
-#: The name under which each item's result travels in ``user_properties`` (and JUnit XML).
-RESULT_PROPERTY = "katacheck"
 
 
 class KataFailed(Exception):
@@ -133,8 +132,8 @@ class WorkspaceSession:
         present = [k for k in self.katas.values()
                    if self.workspace.learner_file(k).exists() and (not self.selected or k.id in self.selected)]
         if present:
-            # Start the children now: their torch import overlaps pytest's collection.
-            prestart(min(self.jobs, len(present)), cwd=self.workspace.root)
+            # Start the workers now: their torch import overlaps pytest's collection.
+            warm_up(min(self.jobs, len(present)))
 
     def _kata_for(self, path: Path) -> Kata | None:
         if path.parent != self.workspace.root:
@@ -182,12 +181,11 @@ class WorkspaceSession:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
-        discard_prestarted()
+        shutdown()
         if self.results:
             self._record_progress()
 
     def _record_progress(self) -> None:
-        progress = self.workspace.load_progress()
-        for kata_id, result in self.results.items():
-            progress.record_verification(kata_id, result.passed)
-        self.workspace.save_progress(progress)
+        with self.workspace.updating_progress() as progress:
+            for kata_id, result in self.results.items():
+                progress.record_verification(kata_id, result.passed)

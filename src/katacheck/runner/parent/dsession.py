@@ -1,41 +1,42 @@
-"""Parent side: run a kata's hidden tests in a child process that cannot take us down.
+"""Parent side: run a kata's hidden tests in a forked child that cannot take us down, and decide.
 
-The child gets a timeout (its whole process group is killed), a memory cap, a cap on the size
-of the files it writes, one CPU thread for torch, and a clean pytest configuration. Whatever
-happens to it (a crash, an exit, a hang), the parent turns the outcome into a
-:class:`KataResult` with a Portuguese diagnosis. It never passes by accident: the parent, the
-one party learner code cannot touch, decides from evidence:
+Each run borrows a warm worker (:mod:`.workermanage`), which forks a fresh child for it
+(:mod:`katacheck.runner.worker.forkserver`). The child gets a timeout (its whole process group
+is killed), a memory cap, a cap on the size of the files it writes, one CPU thread for torch
+and a clean pytest configuration. Whatever happens to it (a crash, an exit, a hang, a print
+flood), this module turns the outcome into a :class:`KataResult` with a Portuguese diagnosis.
+It never passes by accident: the parent, the one party learner code cannot touch, decides from
+evidence:
 
-- before anything runs, the learner's source is scanned for tampering (:mod:`.scan`);
-- results arrive over a pipe only the child inherits, every line numbered and signed with a
-  key made for this run (:mod:`.channel`); one foreign line and the run is void;
+- before anything runs, the learner's file must be a regular file inside the submission (no
+  symlink), and its source is scanned for tampering (:mod:`.scan`);
+- results arrive over a pipe only the child can write and only we read, every line numbered and
+  signed with a key the child made after the fork (:mod:`katacheck.runner.channel`); one
+  foreign line and the run is void;
+- what the child printed arrives over a second pipe, of which we keep the head and the tail;
 - a kata passes only when every collected check started and reported, in order, the session
-  reported ``done``, no tampering was reported (:mod:`.integrity`), pytest's own exit status
-  agrees with the checks, and the process's exit code agrees with pytest's.
+  reported ``done``, no tampering was reported (:mod:`katacheck.runner.child.integrity`),
+  pytest's own exit status agrees with the checks, and the exit code the worker saw agrees
+  with pytest's.
 """
 
 from __future__ import annotations
 
 import atexit
-import json
 import linecache
 import os
 import re
-import secrets
-import select
+import selectors
 import signal
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from katacheck.i18n import language, t
-from katacheck.runner.channel import KEY_BYTES, Stream, read_stream
 from katacheck.result import CheckResult, Diagnosis, KataResult, Location, truncate
+from katacheck.runner.channel import Stream, read_stream
+from katacheck.runner.parent.workermanage import Worker, WorkerDied, WorkerPool
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -43,75 +44,43 @@ if TYPE_CHECKING:
 #: Memory cap for learner code (RLIMIT_DATA). torch needs about 1 GB of data to train a
 #: small model; the cap turns a memory bomb into a catchable MemoryError.
 DEFAULT_MEMORY_MB = 4096
-#: Largest file the child may write: learner output beyond it is a runaway print loop.
+#: Largest file the child may write: a file beyond it is a runaway loop.
 MAX_FILE_MB = 64
-#: How much of the child's raw output (outside any check) a report shows.
+#: How much of the child's raw output (outside any check) a report shows, head and tail.
 OUTPUT_LIMIT = 2000
+#: Results beyond this are not a kata's: the rest is read and thrown away, and the run is void.
+RESULTS_LIMIT = 64 * 2**20
+#: Of the raw output, we keep this much of the start and this much of the end.
+OUTPUT_KEPT = 64 * 2**10
+#: Seconds, past the kata's timeout, that the worker has to report how its child ended.
+WORKER_GRACE = 15.0
 
-# Variables through which a workspace could change how the child's pytest behaves.
-_SCRUBBED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME")
-
-
-@dataclass(eq=False)
-class _Child:
-    """A child process, already importing torch, waiting on stdin for the kata to run."""
-
-    process: subprocess.Popen
-    scratch: tempfile.TemporaryDirectory
-    memory_mb: int
-    cwd: Path
-    #: The read end of the results pipe (ours), and the number of its write end in the child.
-    results_fd: int
-    child_fd: int
-
-    @property
-    def folder(self) -> Path:
-        return Path(self.scratch.name)
-
-    def discard(self) -> None:
-        if self.process.poll() is None:
-            _kill_group(self.process)
-            self.process.wait()
-        try:
-            os.close(self.results_fd)
-        except OSError:
-            pass
-        self.scratch.cleanup()
+_pool = WorkerPool()
+atexit.register(_pool.shutdown)
 
 
-_warm: list[_Child] = []
-_warm_lock = threading.Lock()
-#: Children running a kata now (several at once under ``katacheck grade``).
-_running: set[_Child] = set()
+def warm_up(count: int, *, cwd: Path | None = None) -> None:
+    """Start ``count`` workers now, so that their torch import overlaps the caller's work.
+
+    ``cwd`` is accepted for callers of the old API and plays no part: each child moves into
+    its own submission's folder."""
+    _pool.warm_up(max(1, count))
 
 
-def prestart(count: int, *, cwd: Path, memory_mb: int | None = None) -> None:
-    """Have ``count`` children started (counting those already waiting), so that their torch
-    import overlaps whatever the caller does next. :func:`run_kata` picks them up."""
-    memory_mb, cwd = _memory_mb(memory_mb), cwd.resolve()
-    with _warm_lock:
-        missing = count - sum(1 for c in _warm if c.cwd == cwd and c.memory_mb == memory_mb)
-        _warm.extend(_spawn(memory_mb, cwd) for _ in range(max(missing, 0)))
-
-
-def discard_prestarted() -> None:
-    """Stop the children that :func:`prestart` started and no kata used."""
-    with _warm_lock:
-        while _warm:
-            _warm.pop().discard()
-
-
-atexit.register(discard_prestarted)
+def shutdown() -> None:
+    """Stop every worker this process started (also done at exit)."""
+    _pool.shutdown()
 
 
 def stop_running() -> None:
-    """Kill every child running a kata now, with its process group (on Ctrl-C: their own
-    sessions keep them from getting the terminal's SIGINT). Their :func:`run_kata` calls
-    return at once, as crashes."""
-    with _warm_lock:
-        running = list(_running)
-    for child in running:
-        _kill_group(child.process)
+    """Kill every kata child running now (on Ctrl-C: their own sessions keep them from getting
+    the terminal's SIGINT). Their :func:`run_kata` calls return at once, as crashes."""
+    _pool.stop_running()
+
+
+def peak_worker_memory_kb() -> list[int]:
+    """The peak resident memory of each live worker, in kB (for ``bench/``)."""
+    return _pool.peak_memory_kb()
 
 
 def run_kata(
@@ -125,10 +94,15 @@ def run_kata(
 ) -> KataResult:
     """Run ``kata``'s hidden tests against ``learner_file``; always returns a result.
 
-    ``scan=False`` skips the static tamper scan (tests use it to exercise the child's own
-    defences on their own).
+    ``cwd`` is the submission's folder (default: the file's); the file must be a regular file
+    inside it. ``scan=False`` skips the static tamper scan (tests use it to exercise the
+    child's own defences on their own).
     """
     started = time.monotonic()
+    cwd = (cwd or learner_file.parent).resolve()
+    refused = _refused_file(learner_file, cwd)
+    if refused is not None:
+        return KataResult(kata_id=kata.id, title=kata.title, fatal=refused, duration=0.0)
     if scan:
         from katacheck.runner.parent.scan import scan_file
 
@@ -136,129 +110,169 @@ def run_kata(
         if findings:
             return _rejected(kata, learner_file, findings, time.monotonic() - started)
     timeout = timeout if timeout is not None else _timeout_for(kata)
-    child = _take(_memory_mb(memory_mb), (cwd or learner_file.parent).resolve())
-    started = time.monotonic()
-    key = secrets.token_bytes(KEY_BYTES)
-    with _warm_lock:
-        _running.add(child)
-    reader = None
-    try:
-        reader = _Reader(child.results_fd)
-        job = {"tests": str(kata.tests_path), "learner": str(learner_file.resolve()),
-               "fd": child.child_fd, "key": key.hex()}
-        returncode, timed_out = _run(child.process, json.dumps(job), timeout)
-        stream = read_stream(reader.finish(child.process), key)
-        if reader.overflowed:
-            stream.forged = "overflow"
-        raw_output = (child.folder / "saida.txt").read_bytes().decode("utf-8", "replace")
-    finally:
-        if reader is not None:
-            reader.stop(child.process)  # before the descriptor closes: its number gets reused
-        with _warm_lock:
-            _running.discard(child)
-        child.discard()
-    result = _assemble(kata, stream, returncode, timed_out, timeout, raw_output, time.monotonic() - started,
-                       learner_file)
+    job = {"tests": str(kata.tests_path), "learner": str(learner_file.resolve()), "cwd": str(cwd),
+           "memory_mb": _memory_mb(memory_mb), "max_file_mb": MAX_FILE_MB, "timeout": timeout,
+           "lang": language()}
+    outcome = _run_on_a_worker(job, timeout)
+    duration = time.monotonic() - started
+    result = _assemble(kata, read_stream(outcome.results), outcome, timeout, duration, learner_file)
     if result.fatal is not None and result.fatal.location is None:
-        location = _crash_location(raw_output, learner_file)
+        location = _crash_location(outcome.output, learner_file)
         result = replace(result, fatal=replace(result.fatal, location=location))
     return result
 
 
+@dataclass
+class _Outcome:
+    """What one run left behind: the raw results, the output, and how the process ended."""
+
+    results: bytes = b""
+    results_overflowed: bool = False
+    output: str = ""
+    returncode: int = 0
+    timed_out: bool = False
+    worker_failed: bool = False
+    peak_kb: int = 0
+
+
+def _run_on_a_worker(job: dict[str, Any], timeout: float) -> _Outcome:
+    worker = _pool.acquire()
+    healthy = False
+    try:
+        worker.wait_ready()
+        outcome = _run_job(worker, job, timeout)
+        healthy = not outcome.worker_failed
+        return outcome
+    except WorkerDied:
+        return _Outcome(returncode=-signal.SIGKILL, worker_failed=True)
+    finally:
+        worker.child_pid = None
+        _pool.release(worker, healthy=healthy)
+
+
+def _run_job(worker: Worker, job: dict[str, Any], timeout: float) -> _Outcome:
+    """Hand ``job`` to ``worker`` with two fresh pipes, and read both until the child ended."""
+    results_r, results_w = os.pipe()
+    output_r, output_w = os.pipe()
+    try:
+        worker.send({"run": job}, (results_w, output_w))
+    finally:
+        # Ours closed: each pipe reads end-of-file once the child's copy (and any grandchild's) is gone.
+        os.close(results_w)
+        os.close(output_w)
+    results, output = _Sink(RESULTS_LIMIT, keep_tail=False), _Sink(OUTPUT_KEPT, keep_tail=True)
+    outcome = _Outcome()
+    deadline = time.monotonic() + timeout + WORKER_GRACE
+    ended = False
+    with selectors.DefaultSelector() as selector:
+        selector.register(results_r, selectors.EVENT_READ, results)
+        selector.register(output_r, selectors.EVENT_READ, output)
+        selector.register(worker.socket, selectors.EVENT_READ, None)
+        try:
+            while not (ended and not _has_pipes(selector)):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    # The worker neither finished nor reported: it is broken.
+                    outcome.worker_failed, outcome.timed_out = True, not ended
+                    break
+                for key, _ in selector.select(min(left, 1.0)):
+                    if key.data is None:
+                        message = worker.receive(0)
+                        if "started" in message:
+                            worker.child_pid = int(message["started"])
+                        elif "ended" in message:
+                            ended = True
+                            outcome.returncode = os.waitstatus_to_exitcode(int(message["status"]))
+                            outcome.timed_out = bool(message.get("timed_out"))
+                            outcome.peak_kb = int(message.get("peak_kb") or 0)
+                            selector.unregister(worker.socket)
+                            # The group was killed: the pipes close now, or within a moment.
+                            deadline = min(deadline, time.monotonic() + 2.0)
+                        continue
+                    chunk = os.read(key.fd, 1 << 16)
+                    if chunk:
+                        key.data.add(chunk)
+                    else:
+                        selector.unregister(key.fd)
+        except WorkerDied:
+            outcome.worker_failed = True
+            if worker.child_pid is not None:
+                _kill_group(worker.child_pid)
+        finally:
+            os.close(results_r)
+            os.close(output_r)
+    if outcome.worker_failed and not ended:
+        outcome.returncode = -signal.SIGKILL
+    outcome.results, outcome.results_overflowed = results.data(), results.dropped > 0
+    outcome.output = output.text()
+    return outcome
+
+
+def _has_pipes(selector: selectors.BaseSelector) -> bool:
+    return any(key.data is not None for key in selector.get_map().values())
+
+
+class _Sink:
+    """Bytes from a pipe, bounded: the first ``limit`` bytes, and with ``keep_tail`` the last
+    ``limit`` too; :attr:`dropped` counts what fell in between."""
+
+    def __init__(self, limit: int, *, keep_tail: bool) -> None:
+        self.limit, self.keep_tail = limit, keep_tail
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.dropped = 0
+
+    def add(self, chunk: bytes) -> None:
+        room = self.limit - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if not chunk:
+            return
+        if not self.keep_tail:
+            self.dropped += len(chunk)
+            return
+        self.tail += chunk
+        if len(self.tail) > self.limit:
+            cut = len(self.tail) - self.limit
+            del self.tail[:cut]
+            self.dropped += cut
+
+    def data(self) -> bytes:
+        return bytes(self.head + self.tail)
+
+    def text(self) -> str:
+        head = self.head.decode("utf-8", "replace")
+        if not self.dropped:
+            return head + self.tail.decode("utf-8", "replace")
+        return "\n".join((head, t("report.output_elided", omitted=self.dropped), self.tail.decode("utf-8", "replace")))
+
+
+def _refused_file(learner_file: Path, cwd: Path) -> Diagnosis | None:
+    """Why ``learner_file`` cannot be run at all, or None: only a regular file inside ``cwd``,
+    never a symlink (it could point at the reference solution), is the learner's work."""
+    if learner_file.is_symlink():
+        cause = "symlink"
+    elif not learner_file.is_file():
+        cause = "not_a_file"
+    elif not learner_file.resolve().is_relative_to(cwd):
+        cause = "outside"
+    else:
+        return None
+    return Diagnosis(message=t(f"fatal.learner_file.{cause}", file=learner_file.name),
+                     hint=t("fatal.learner_file.hint", file=learner_file.name, kata=learner_file.stem),
+                     code=f"fatal.learner_file.{cause}")
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def _memory_mb(memory_mb: int | None) -> int:
     return memory_mb or int(os.environ.get("KATACHECK_MEMORY_MB", DEFAULT_MEMORY_MB))
-
-
-def _take(memory_mb: int, cwd: Path) -> _Child:
-    with _warm_lock:
-        for child in _warm:
-            if child.memory_mb == memory_mb and child.cwd == cwd and child.process.poll() is None:
-                _warm.remove(child)
-                return child
-    return _spawn(memory_mb, cwd)
-
-
-def _spawn(memory_mb: int, cwd: Path) -> _Child:
-    scratch = tempfile.TemporaryDirectory(prefix="katacheck-")
-    results_fd, child_fd = os.pipe()
-    try:
-        with (Path(scratch.name) / "saida.txt").open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-I", "-m", "katacheck.runner.child.main", str(memory_mb)],
-                stdin=subprocess.PIPE,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                cwd=cwd,
-                env=_child_env(),
-                # The results pipe's write end goes to this child only (every other descriptor
-                # is closed in it), under the same number.
-                pass_fds=(child_fd,),
-                # Its own process group, so a timeout also kills anything the learner's code spawned.
-                start_new_session=True,
-            )
-    except BaseException:
-        os.close(results_fd)
-        raise
-    finally:
-        os.close(child_fd)  # ours: the pipe reports end-of-file once the child's copy is gone
-    return _Child(process, scratch, memory_mb, cwd, results_fd, child_fd)
-
-
-class _Reader:
-    """Drains the results pipe while the child runs (a full pipe would block the child)."""
-
-    #: More than this is not a kata's results: the rest is read and thrown away.
-    LIMIT = 64 * 2**20
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._data = bytearray()
-        self.overflowed = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        after_stop = 0
-        try:
-            while True:
-                ready, _, _ = select.select([self._fd], [], [], 0.1)
-                if not ready:
-                    if self._stop.is_set():
-                        return
-                    continue
-                chunk = os.read(self._fd, 65536)
-                if not chunk:
-                    return
-                if len(self._data) + len(chunk) <= self.LIMIT:
-                    self._data += chunk
-                else:
-                    self.overflowed = True
-                if self._stop.is_set():
-                    # A process that escaped the group kill and keeps writing: stop anyway.
-                    after_stop += len(chunk)
-                    if after_stop > 2**20:
-                        return
-        except (OSError, ValueError):  # the descriptor was closed under us: the run is over
-            return
-
-    def finish(self, process: subprocess.Popen) -> bytes:
-        """Everything the child sent. Called once the child has ended; a grandchild that kept
-        the pipe open is killed with the child's process group, or left behind after 2 s."""
-        self._thread.join(0.5)
-        if self._thread.is_alive():
-            _kill_group(process)
-            self._thread.join(1.5)
-        self._stop.set()
-        self._thread.join()
-        return bytes(self._data)
-
-    def stop(self, process: subprocess.Popen) -> None:
-        """End the reading thread for good (the run may have failed half-way)."""
-        if self._thread.is_alive():
-            _kill_group(process)
-        self._stop.set()
-        self._thread.join()
 
 
 def _timeout_for(kata: Kata) -> float:
@@ -266,54 +280,11 @@ def _timeout_for(kata: Kata) -> float:
     return kata.timeout * float(os.environ.get("KATACHECK_TIMEOUT_FACTOR", "1"))
 
 
-def _child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
-    env.update(
-        # The child imports exactly what this process can import, minus the current folder:
-        # -I keeps the workspace (and a learner's torch.py or pytest.py) off sys.path.
-        KATACHECK_CHILD_SYSPATH=json.dumps([p for p in sys.path if p and Path(p).is_dir()]),
-        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
-        KATACHECK_LANG=language(),  # diagnoses are written in the child, in the learner's language
-        # One thread: tiny models train faster, two children share two cores fairly, and
-        # results do not depend on the machine's core count.
-        OMP_NUM_THREADS="1",
-        MKL_NUM_THREADS="1",
-    )
-    return env
-
-
-def _run(process: subprocess.Popen, job: str, timeout: float) -> tuple[int, bool]:
-    try:
-        # Closing stdin after the job also means a learner's input() gets EOF, not a hang.
-        process.stdin.write((job + "\n").encode())
-        process.stdin.close()
-    except BrokenPipeError:
-        pass  # the child already died; its exit status tells why
-    try:
-        return process.wait(timeout=timeout), False
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        return process.wait(), True
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _assemble(
-    kata: Kata,
-    stream: Stream,
-    returncode: int,
-    timed_out: bool,
-    timeout: float,
-    raw_output: str,
-    duration: float,
-    learner_file: Path | None = None,
-) -> KataResult:
-    events = stream.events
+def _assemble(kata: Kata, stream: Stream, outcome: _Outcome, timeout: float, duration: float,
+              learner_file: Path | None = None) -> KataResult:
+    events, returncode, timed_out = stream.events, outcome.returncode, outcome.timed_out
+    if outcome.results_overflowed:
+        stream.forged = "overflow"
     order_problem = _order_problem(events)
     checks = tuple(_in_language(kata, CheckResult.from_dict(e["check"])) for e in events if e["event"] == "check")
     done = next((e for e in events if e["event"] == "done"), None)
@@ -349,8 +320,9 @@ def _assemble(
         title=kata.title,
         checks=checks,
         fatal=fatal,
-        output=truncate(raw_output.strip(), OUTPUT_LIMIT, t("report.output_truncated")),
+        output=truncate(outcome.output.strip(), OUTPUT_LIMIT, t("report.output_elided")),
         duration=round(duration, 3),
+        extras={"peak_memory_mb": round(outcome.peak_kb / 1024)} if outcome.peak_kb else {},
     )
 
 
@@ -466,11 +438,22 @@ def _fatal(cause: str, running: str | None, /, **params: str) -> Diagnosis:
     return Diagnosis(message=message, hint=t(f"fatal.{cause}.hint", **params), code=f"fatal.{cause}")
 
 
-def warm_up(count: int, *, cwd: Path | None = None) -> None:
-    """Start ``count`` workers now, so their imports overlap the caller's work."""
-    prestart(count, cwd=cwd or Path.cwd())
 
+def run_katas(runs: list[tuple[Kata, Path, Path]], *, jobs: int | None = None) -> list[KataResult]:
+    """Run every ``(kata, learner_file, cwd)`` of ``runs``, ``jobs`` at a time (default: one per
+    core); the results come back in the order given."""
+    from concurrent.futures import ThreadPoolExecutor
 
-def shutdown() -> None:
-    """Stop every worker this process started."""
-    discard_prestarted()
+    if not runs:
+        return []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
+    warm_up(jobs)
+    # Threads only wait on pipes (the work is in the children), so they cost nothing.
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(run_kata, kata, learner_file, cwd=cwd) for kata, learner_file, cwd in runs]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:  # Ctrl-C: no new runs, and the running ones stop now
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_running()
+            raise

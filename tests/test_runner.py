@@ -1,0 +1,218 @@
+"""The warm worker and its forked children: what each run inherits, floods, deaths, cleanup.
+
+Every test goes through :func:`katacheck.runner.run_kata`, the function every command uses, with
+real workers and real forks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from katacheck.plugins import get_pack
+from katacheck.render.report import render_text
+from katacheck.runner import run_kata, shutdown
+from katacheck.runner.parent import dsession
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _file(tmp_path: Path, kata_id: str, body: str) -> Path:
+    learner = tmp_path / f"{kata_id}.py"
+    learner.write_text(textwrap.dedent(body), encoding="utf-8")
+    return learner
+
+
+def _solution_with(tmp_path: Path, kata_id: str, extra: str) -> Path:
+    """The kata's reference solution with ``extra`` appended inside ``treinar``'s loop file."""
+    source = (REPO / "katas" / kata_id / "solution.py").read_text(encoding="utf-8")
+    return _file(tmp_path, kata_id, source + "\n" + textwrap.dedent(extra))
+
+
+def test_a_print_flood_never_changes_a_verdict(tmp_path):
+    """A correct solution that prints millions of lines, at Python level and straight to the
+    descriptors (as C code does), still passes; the report keeps the head and the tail."""
+    learner = _solution_with(tmp_path, "03_adam", """
+        import sys
+        _treinar = treinar
+
+        def treinar(modelo, X, y, epocas=100):
+            for i in range(1_000_000):
+                print("linha", i)
+            bloco = "x" * (1 << 20) + "\\n"
+            for _ in range(200):  # 200 MB past Python's own buffering: far beyond every file cap
+                sys.__stdout__.write(bloco)
+            sys.__stdout__.flush()
+            return _treinar(modelo, X, y, epocas)
+    """)
+    kata = get_pack("fundamentos").get("03_adam")
+    result = run_kata(kata, learner, timeout=120)
+    assert result.passed, render_text(result)
+    printed = next(check.output for check in result.checks if check.output)
+    assert printed.startswith("linha 0\n") and printed.endswith("linha 999999")
+    assert "caracteres omitidos no meio" in printed
+
+
+def test_raw_output_keeps_its_head_and_tail_and_says_what_was_dropped(tmp_path):
+    learner = _file(tmp_path, "03_adam", """
+        import sys
+        sys.__stdout__.write("COMEÇO\\n" + "y" * (5 << 20) + "\\nFIM\\n")
+        sys.__stdout__.flush()
+        import os
+        raise SystemExit(3)
+    """)
+    kata = get_pack("fundamentos").get("03_adam")
+    result = run_kata(kata, learner)
+    assert not result.passed
+    assert result.output.startswith("COMEÇO") and "FIM" in result.output[-1100:]
+    assert "caracteres omitidos no meio" in result.output and len(result.output) < 2200
+
+
+def test_each_run_is_a_fresh_fork_that_sees_nothing_of_the_last(tmp_path):
+    """State a learner leaves in one run (a module global, a patched torch) is gone in the next:
+    every child is forked from the pristine worker."""
+    (tmp_path / "a").mkdir()
+    first = _file(tmp_path / "a", "01_duas_camadas", """
+        import torch
+        torch.deixado_aqui = 1
+        raise RuntimeError("primeira")
+    """)
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    run_kata(kata, first)
+    (tmp_path / "b").mkdir()
+    second = _file(tmp_path / "b", "01_duas_camadas", """
+        import torch
+        assert not hasattr(torch, "deixado_aqui"), "herdou o estado da outra execução"
+        from torch import nn
+
+        class DuasCamadas(nn.Module):
+            def __init__(self, n_entrada=10, n_oculta=5, n_saida=1):
+                super().__init__()
+                self.camada1 = nn.Linear(n_entrada, n_oculta)
+                self.camada2 = nn.Linear(n_oculta, n_saida)
+
+            def forward(self, x):
+                return self.camada2(self.camada1(x))
+    """)
+    result = run_kata(kata, second)
+    assert result.passed, render_text(result)
+
+
+def test_the_child_holds_no_descriptor_but_its_own(tmp_path):
+    """stdin is /dev/null, 1 and 2 the output pipe, 3 the results pipe; the worker's control
+    socket and everything else are closed before the learner's code exists (pytest itself then
+    dups stderr and opens /dev/null)."""
+    learner = _file(tmp_path, "01_duas_camadas", """
+        import os
+        alvos = []
+        for n in sorted(os.listdir("/proc/self/fd"), key=int):
+            try:
+                alvos.append(n + "=" + os.readlink("/proc/self/fd/" + n))
+            except OSError:  # the descriptor listdir itself used
+                pass
+        raise RuntimeError("descritores " + " ".join(alvos))
+    """)
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    result = run_kata(kata, learner, scan=False)
+    message = result.checks[0].diagnosis.message
+    targets = dict(item.split("=", 1) for item in message.split("descritores ")[1].split())
+    assert targets["0"] == "/dev/null" and targets["1"] == targets["2"] != targets["3"], message
+    assert not any(target.startswith("socket:") for target in targets.values()), "no control socket"
+    assert {t for t in targets.values() if t.startswith("pipe:")} == {targets["1"], targets["3"]}, message
+
+
+def test_a_symlinked_kata_file_is_refused_before_anything_runs(tmp_path):
+    target = tmp_path / "outro.py"
+    target.write_text((REPO / "katas" / "01_duas_camadas" / "solution.py").read_text(), encoding="utf-8")
+    (tmp_path / "01_duas_camadas.py").symlink_to(target)
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    result = run_kata(kata, tmp_path / "01_duas_camadas.py")
+    assert not result.passed and result.fatal.code == "fatal.learner_file.symlink"
+    assert "link simbólico" in result.fatal.message and "katacheck reset 01_duas_camadas" in result.fatal.hint
+
+
+def test_a_folder_named_like_the_kata_file_is_not_a_pass(tmp_path):
+    (tmp_path / "02_relu.py").mkdir()
+    kata = get_pack("fundamentos").get("02_relu")
+    result = run_kata(kata, tmp_path / "02_relu.py")
+    assert not result.passed and result.fatal.code == "fatal.learner_file.not_a_file"
+
+
+def test_a_dead_worker_is_replaced_and_its_run_fails(tmp_path):
+    """The worker killed while its child runs: that run is a failure, and the next one gets a
+    fresh worker."""
+    kata = get_pack("fundamentos").get("03_adam")
+    (tmp_path / "a").mkdir()
+    hanging = _file(tmp_path / "a", "03_adam", """
+        import time
+
+        def treinar(modelo, X, y, epocas=100):
+            time.sleep(60)
+    """)
+
+    import threading
+
+    def kill_the_worker() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            busy = list(dsession._pool._busy)
+            if busy and busy[0].child_pid:
+                busy[0].process.kill()
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_worker)
+    killer.start()
+    result = run_kata(kata, hanging, timeout=50)
+    killer.join()
+    assert not result.passed and result.fatal is not None
+    (tmp_path / "b").mkdir()
+    solution = _file(tmp_path / "b", "03_adam", (REPO / "katas" / "03_adam" / "solution.py").read_text())
+    assert run_kata(kata, solution).passed
+
+
+def test_no_worker_outlives_the_command(tmp_path):
+    """A parent killed outright (SIGKILL: no atexit, no cleanup) takes its workers with it."""
+    script = textwrap.dedent("""
+        import os, sys, time
+        from katacheck.runner import warm_up
+        from katacheck.runner.parent import dsession
+        warm_up(2)
+        for worker in list(dsession._pool._idle):
+            worker.wait_ready()
+        print(" ".join(str(w.process.pid) for w in dsession._pool._idle), flush=True)
+        time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(pids) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie waiting for init to reap it is gone for our purposes
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _stop_workers():
+    yield
+    shutdown()
