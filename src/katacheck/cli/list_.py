@@ -17,20 +17,29 @@ from katacheck.i18n import t
 @pass_app
 def command(app: AppContext, as_json: bool) -> None:
     workspace = app.workspace()
-    progress = workspace.load_progress()
-    rows = [(kata, _status(workspace, progress, kata)) for kata in workspace.pack.katas()]
-    if as_json:
-        data = [{"id": k.id, "title": k.title, "status": status} for k, status in rows]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if not as_json:
+        print_list(workspace)
         return
+    progress = workspace.load_progress()
+    data = [{"id": k.id, "title": k.title, "status": _status(workspace, progress, k)} for k in workspace.pack.katas()]
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def print_list(workspace) -> None:
+    """The table of the pack's katas with each one's status, and how many passed.
+
+    Shared with the ``l`` key of ``katacheck watch``.
+    """
+    progress = workspace.load_progress()
     table = Table(title=t("cli.list.title", pack=workspace.pack.title))
     for column in ("cli.list.col.kata", "cli.list.col.title", "cli.list.col.status"):
         table.add_column(t(column))
-    for kata, status in rows:
+    katas = workspace.pack.katas()
+    for kata in katas:
         marker = " ←" if kata.id == progress.current else ""
-        table.add_row(kata.id, kata.title, t(f"status.{status}") + marker)
+        table.add_row(kata.id, kata.title, t(f"status.{_status(workspace, progress, kata)}") + marker)
     console().print(table)
-    console().print(t("cli.list.summary", passed=len(progress.passed), total=len(rows)))
+    console().print(t("cli.list.summary", passed=len(progress.passed), total=len(katas)))
 
 
 def _status(workspace, progress, kata) -> str:

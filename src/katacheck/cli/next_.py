@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.rule import Rule
 
@@ -11,6 +13,9 @@ from katacheck.render.console import console
 from katacheck.i18n import t
 from katacheck.workspace import Workspace
 
+if TYPE_CHECKING:
+    from katacheck.packs import Kata
+
 
 @click.command(help=t("cli.next.help"), short_help=t("cli.next.short"))
 @pass_app
@@ -19,18 +24,30 @@ def command(app: AppContext) -> None:
     if workspace is None:  # `next` in a plain folder makes it a workspace
         workspace = Workspace.create(app.start().resolve(), PACK_NAME)
         console().print(t("cli.init.created_short", path=workspace.root))
-    progress = workspace.load_progress()
-    kata = _next_kata(workspace, progress)
+    kata = advance(workspace)
     if kata is None:
         console().print(t("cli.next.all_done", total=len(workspace.pack.katas())))
         return
+    show_statement(kata)
+    console().print(t("cli.next.edit", file=workspace.learner_file(kata).name))
+
+
+def advance(workspace: Workspace) -> Kata | None:
+    """Make the next kata current, writing its stub unless its file exists; None when all passed.
+
+    What ``katacheck next`` does, shared with the ``n`` key of ``katacheck watch``.
+    """
+    progress = workspace.load_progress()
+    kata = _next_kata(workspace, progress)
+    if kata is None:
+        return None
     learner_file = workspace.learner_file(kata)
     if not learner_file.exists():  # never overwrite the learner's work
         learner_file.write_text(kata.stub_path.read_text(encoding="utf-8"), encoding="utf-8")
     if progress.current != kata.id:
         progress.current = kata.id
         workspace.save_progress(progress)
-    _show(kata, learner_file.name)
+    return kata
 
 
 def _next_kata(workspace: Workspace, progress):
@@ -41,11 +58,11 @@ def _next_kata(workspace: Workspace, progress):
     return next((kata for kata in pack.katas() if not progress.has_passed(kata.id)), None)
 
 
-def _show(kata, filename: str) -> None:
+def show_statement(kata: Kata) -> None:
+    """The kata's title and statement, between two rules."""
     from rich.markdown import Markdown  # markdown-it costs ~0.1 s: only when a statement is shown
 
     out = console()
     out.print(Rule(t("cli.next.title", kata=kata.id, title=kata.title)))
     out.print(Markdown(kata.statement()))
     out.print(Rule())
-    out.print(t("cli.next.edit", file=filename))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
 from katacheck.render.console import console
 from katacheck.i18n import t
 from katacheck.workspace import write_atomically
+
+if TYPE_CHECKING:
+    from katacheck.packs import Kata
+    from katacheck.workspace import Workspace
 
 
 @click.command(help=t("cli.reset.help"), short_help=t("cli.reset.short"))
@@ -16,6 +22,14 @@ from katacheck.workspace import write_atomically
 def command(app: AppContext, kata_id: str) -> None:
     workspace = app.workspace()
     kata = resolve_kata(workspace, kata_id)
+    reset_to_stub(workspace, kata)
+
+
+def reset_to_stub(workspace: Workspace, kata: Kata) -> None:
+    """Write ``kata``'s stub over its learner file, copying the old file to the backups first.
+
+    Shared with the ``x`` key of ``katacheck watch``.
+    """
     learner_file = workspace.learner_file(kata)
     if learner_file.exists():
         backup = workspace.backup(learner_file)
