@@ -10,9 +10,9 @@ import pytest
 
 import katacheck
 from conftest import run_katacheck
-from katacheck import plugins
-from katacheck.errors import PackConflictError
-from katacheck.packs import KataPack
+from katacheck import hookspecs, plugins
+from katacheck.errors import ExitCode, PackConflictError
+from katacheck.packs import KataFormatError, KataPack
 
 MINI_KATA = {
     "kata.toml": 'title = "Somar tensores"\norder = 1\ntimeout = 60\nhints = ["Use o operador +."]\n',
@@ -111,3 +111,132 @@ def test_a_misspelled_hook_fails_loudly():
     manager.register(Typo())
     with pytest.raises(pluggy.PluginValidationError):
         manager.check_pending()
+
+
+# -- a malformed kata.toml: an author's error, named by file and field, exit code 2 -------------
+
+VALID_META = 'title = "Somar tensores"\norder = 1\n'
+
+BROKEN_META = {
+    "toml syntax": ('title = "Somar tensores\norder = 1\n', None, "TOML inválido na linha 1"),
+    "no title": ("order = 1\n", "title", "o campo é obrigatório e deve ser um texto não vazio entre aspas"),
+    "no order": ('title = "Somar"\n', "order", "o campo é obrigatório e deve ser um número inteiro"),
+    "order as text": ('title = "Somar"\norder = "1"\n', "order", 'deve ser um número inteiro, mas é "1"'),
+    "order as bool": ('title = "Somar"\norder = true\n', "order", "deve ser um número inteiro, mas é true"),
+    "hints as one text": (VALID_META + 'hints = "Use o operador +."\n', "hints",
+                          'deve ser uma lista de textos, como ["primeira dica", "segunda dica"], mas é "Use o operador +."'),
+    "hints of numbers": (VALID_META + "hints = [1, 2]\n", "hints", "mas é [1, 2]"),
+    "timeout as text": (VALID_META + 'timeout = "60"\n', "timeout", 'um número de segundos maior que zero, mas é "60"'),
+    "timeout zero": (VALID_META + "timeout = 0\n", "timeout", "um número de segundos maior que zero, mas é 0"),
+    "negative points": (VALID_META + "points = -1\n", "points", "um número maior ou igual a zero, mas é -1"),
+    "language not a table": (VALID_META + 'en = "Add tensors"\n', "en",
+                             'deve ser uma tabela [en] com title, hints e checks traduzidos, mas é "Add tensors"'),
+    "translated hints": (VALID_META + "[en]\nhints = [3]\n", "en.hints", "mas é [3]"),
+    "translated checks": (VALID_META + "[en.checks]\ntest_soma = 1\n", "en.checks", "nome do teste → título"),
+}
+
+
+@pytest.fixture
+def broken_pack(tmp_path):
+    """Register a pack "quebrado" whose only kata is in tmp_path; write its kata.toml with it."""
+    kata_dir = tmp_path / "katas" / "01_somar"
+    kata_dir.mkdir(parents=True)
+    for name, text in MINI_KATA.items():
+        (kata_dir / name).write_text(text, encoding="utf-8")
+
+    class Broken:
+        @katacheck.hookimpl
+        def katacheck_packs(self):
+            return [KataPack.from_directory("quebrado", tmp_path / "katas")]
+
+    manager = plugins.plugin_manager()
+    manager.register(Broken(), name="quebrado")
+    plugins.packs.cache_clear()
+    try:
+        yield kata_dir / "kata.toml"
+    finally:
+        manager.unregister(name="quebrado")
+        plugins.packs.cache_clear()
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_META))
+def test_a_malformed_kata_toml_names_the_file_and_the_field(cli, tmp_path, broken_pack, name):
+    meta, field, words = BROKEN_META[name]
+    broken_pack.write_text(meta, encoding="utf-8")
+    assert cli("init", "ws", "--pack", "quebrado").exit_code == 0
+    result = cli("--workspace", "ws", "list")
+    assert result.exit_code == ExitCode.USAGE_ERROR, result.output
+    out = " ".join(result.output.split())
+    where = f"{broken_pack}, campo `{field}`" if field else str(broken_pack)
+    assert f"Erro: O pacote de katas tem um erro em {where}: " in out
+    assert words in out
+    assert "Para resolver: corrija kata.toml (o formato está no README do katacheck" in out
+
+
+def test_kata_format_errors_are_still_value_errors(tmp_path, broken_pack):
+    broken_pack.write_text("order = 1\n", encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        plugins.get_pack("quebrado").katas()
+    assert isinstance(error.value, KataFormatError) and error.value.field == "title"
+    assert error.value.path == broken_pack
+
+
+def test_a_malformed_kata_toml_in_an_installed_pack_is_exit_2_not_a_traceback(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    _install_external_pack(site)
+    (site / "mini_katas" / "01_somar" / "kata.toml").write_text('title = "Somar"\norder = 1\ntimeout = "muito"\n',
+                                                               encoding="utf-8")
+    env = {"PYTHONPATH": str(site), "KATACHECK_LOAD_PLUGINS": "mini"}
+    assert run_katacheck("init", "ws", "--pack", "mini", cwd=tmp_path, env=env).returncode == 0
+    result = run_katacheck("next", cwd=tmp_path / "ws", env=env)
+    assert result.returncode == ExitCode.USAGE_ERROR
+    assert "Traceback" not in result.stderr
+    assert "campo `timeout`: deve ser um número de segundos maior que zero, mas é \"muito\"" in " ".join(result.stderr.split())
+
+
+def test_load_plugins_accepts_an_installed_plugin_and_names_the_installed_ones_on_a_typo(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    _install_external_pack(site)
+    env = {"PYTHONPATH": str(site)}
+    good = run_katacheck("init", "ws", "--pack", "mini", cwd=tmp_path, env={**env, "KATACHECK_LOAD_PLUGINS": "mini"})
+    assert good.returncode == 0, good.stderr
+    typo = run_katacheck("list", cwd=tmp_path / "ws", env={**env, "KATACHECK_LOAD_PLUGINS": "mnii"})
+    assert typo.returncode == ExitCode.USAGE_ERROR
+    assert "'mnii' não está instalado (instalados: mini;" in " ".join(typo.stderr.split())
+
+
+# -- hooks are called by argument name ------------------------------------------------------------
+
+
+class FutureSpecs:
+    """A katacheck_packs that gained an argument, as hookspecs.py allows."""
+
+    @hookspecs.hookspec
+    def katacheck_packs(self, workspace_root):
+        """Return the kata packs that this plugin provides."""
+
+
+def test_an_implementation_without_the_new_argument_still_works_and_one_with_it_gets_it():
+    class Old:
+        @katacheck.hookimpl
+        def katacheck_packs(self):
+            return ["antigo"]
+
+    class New:
+        @katacheck.hookimpl
+        def katacheck_packs(self, workspace_root):
+            return [f"novo em {workspace_root}"]
+
+    manager = pluggy.PluginManager("katacheck")
+    manager.add_hookspecs(FutureSpecs)
+    manager.register(Old(), name="old")
+    manager.register(New(), name="new")
+    manager.check_pending()
+    impls = {impl.plugin_name: impl for impl in manager.hook.katacheck_packs.get_hookimpls()}
+    available = {"workspace_root": "/curso"}
+    assert plugins.call_hookimpl(impls["old"], available) == ["antigo"]
+    assert plugins.call_hookimpl(impls["new"], available) == ["novo em /curso"]
+    with pytest.raises(TypeError):
+        impls["new"].function()  # what calling without arguments did to such a plugin

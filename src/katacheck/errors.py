@@ -6,6 +6,8 @@ Bugs in katacheck itself are not caught here: they surface as tracebacks, as the
 from __future__ import annotations
 
 import enum
+import re
+from pathlib import Path
 
 import click
 
@@ -19,7 +21,9 @@ class ExitCode(enum.IntEnum):
     OK = 0
     #: Some kata fails, including learner code that does not import, crashes or hangs.
     KATA_FAILED = 1
-    #: A usage error: an unknown kata, not a workspace, a learner file that does not exist yet.
+    #: A usage error: an unknown kata, not a workspace, a learner file that does not exist yet or
+    #: cannot be read, a malformed ``katacheck.toml`` or ``kata.toml``, a bad ``KATACHECK_*``
+    #: variable.
     USAGE_ERROR = 2
 
 
@@ -73,3 +77,80 @@ class UnknownPackError(KatacheckError):
 class PackConflictError(KatacheckError):
     def __init__(self, name: str, first: str, second: str) -> None:
         super().__init__(t("error.pack_conflict", pack=name, first=first, second=second))
+
+
+class SettingError(KatacheckError):
+    """A ``KATACHECK_*`` environment variable holds a value katacheck cannot use."""
+
+    def __init__(self, variable: str, value: str, expected: str, example: str) -> None:
+        super().__init__(t("error.setting", variable=variable, value=value, expected=expected),
+                         fix=t("error.setting.fix", variable=variable, example=example))
+        self.variable = variable
+        self.value = value
+
+
+class WorkspaceConfigError(KatacheckError):
+    """The workspace's ``katacheck.toml`` cannot be read: bad TOML, or a value of the wrong kind."""
+
+    def __init__(self, path: Path, line: int | None, problem: str) -> None:
+        where = t("error.config.where_line", file=path, line=line) if line else str(path)
+        fix_key = "error.config.fix_line" if line else "error.config.fix"
+        super().__init__(t("error.config", where=where, problem=problem),
+                         fix=t(fix_key, file=path.name, line=line or 0))
+        self.path = path
+        self.line = line
+
+
+class WorkspaceFolderMissingError(KatacheckError):
+    """``--workspace`` names a folder that does not exist."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(t("error.workspace_folder_missing", path=folder), fix=f"katacheck init {folder}")
+
+
+class LearnerFileError(KatacheckError):
+    """A learner's kata file exists but cannot be verified: a folder, a link, not UTF-8..."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message, fix=fix)
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_error_line(error: Exception, text: str) -> int | None:
+    """The line (from 1) a TOML syntax error points at, on every Python and tomli version.
+
+    Python 3.14 and tomli 2.1 give ``lineno``; older ones only say it in the message, as
+    ``(at line 3, column 7)`` or ``(at end of document)``.
+    """
+    line = getattr(error, "lineno", None)
+    if isinstance(line, int):
+        return line
+    found = _TOML_POSITION.search(str(error))
+    if found:
+        return int(found.group(1))
+    if "end of document" in str(error):
+        return max(text.count("\n") + (0 if text.endswith("\n") else 1), 1)
+    return None
+
+
+def toml_error_detail(error: Exception) -> str:
+    """The parser's own words (English) without the position, which the message already gives."""
+    detail = getattr(error, "msg", None) or str(error)
+    return _TOML_POSITION.sub("", detail).replace("(at end of document)", "").strip()
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line (from 1) where top-level ``key = ...`` is written in a TOML text, if found."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    return next((number for number, line in enumerate(text.splitlines(), 1) if pattern.match(line)), None)
+
+
+def toml_value(value: object) -> str:
+    """A value as TOML writes it, for messages: ``3``, ``"xx"``, ``true``, ``["a"]``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)

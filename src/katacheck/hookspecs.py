@@ -9,8 +9,11 @@ plugins are found through the ``katacheck`` entry-point group::
 The built-in pack, ``katacheck.builtin``, is registered through this very hook, exactly like an
 external one: there is no special case for it anywhere else.
 
-Specs only ever gain arguments, never lose or rename them, so existing plugins keep working
-(pluggy lets an implementation accept fewer arguments than its spec).
+Specs only ever gain arguments, never lose or rename them, so existing plugins keep working:
+an implementation declares only the arguments it uses, and katacheck calls it with exactly
+those, by name (:func:`katacheck.plugins.call_hookimpl`). Write ``def katacheck_packs():``
+today; if the hook later offers, say, ``config``, it stays valid, and
+``def katacheck_packs(config):`` receives it.
 """
 
 from __future__ import annotations

@@ -39,11 +39,17 @@ def normalize_language(name: str | None) -> str | None:
     return _ALIASES.get(name.strip().lower().split(".")[0])
 
 
-def set_language(name: str | None) -> str:
-    """Make ``name`` (or the default) the language of every message from now on; returns it."""
+def set_language(name: str | None, *, export: bool = True) -> str:
+    """Make ``name`` (or the default) the language of every message from now on; returns it.
+
+    ``export``: also set ``KATACHECK_LANG``, so that kata child processes inherit the choice.
+    The CLI chooses its help language with ``export=False`` before parsing anything, so that a
+    learner's own (possibly misspelled) ``KATACHECK_LANG`` is still there to be checked.
+    """
     global _current
     _current = normalize_language(name) or DEFAULT_LANGUAGE
-    os.environ["KATACHECK_LANG"] = _current  # kata child processes inherit the choice
+    if export:
+        os.environ["KATACHECK_LANG"] = _current
     return _current
 
 

@@ -18,6 +18,9 @@ lacks falls back to pt-BR.
 
 A pack is a folder of kata folders with a name; plugins return packs from the
 ``katacheck_packs`` hook.
+
+Anything in a kata folder that does not follow this format is a :class:`KataFormatError`
+naming the file and the field: the CLI shows it as an error (exit code 2), not a traceback.
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from katacheck._toml import tomllib
-from katacheck.i18n import DEFAULT_LANGUAGE, language
+from katacheck.errors import (
+    KatacheckError,
+    toml_error_detail,
+    toml_error_line,
+    toml_value,
+)
+from katacheck.i18n import DEFAULT_LANGUAGE, language, normalize_language, t
 
 __all__ = ["Kata", "KataFormatError", "KataPack"]
 
@@ -38,8 +47,19 @@ KATA_ID = re.compile(r"^[0-9]{2}_[a-z0-9_]+$")
 DEFAULT_TIMEOUT = 60.0
 
 
-class KataFormatError(ValueError):
-    """A kata folder does not follow the kata format (a course author's mistake)."""
+class KataFormatError(KatacheckError, ValueError):
+    """A kata folder does not follow the kata format (a course author's mistake).
+
+    ``path`` is the file (or folder) at fault and ``field`` the ``kata.toml`` field, when there
+    is one (``en.hints`` for a translated field). Still a ValueError, as it always was.
+    """
+
+    def __init__(self, path: Path, problem: str, field: str | None = None) -> None:
+        where = t("error.kata_format.where_field", file=path, field=field) if field else str(path)
+        super().__init__(t("error.kata_format", where=where, problem=problem),
+                         fix=t("error.kata_format.fix", file=path.name))
+        self.path = path
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -106,22 +126,23 @@ class Kata:
         """Read a kata folder, checking that it has every file the format asks for."""
         kata_id = directory.name
         if not KATA_ID.match(kata_id):
-            raise KataFormatError(f"{directory}: a kata id looks like '03_adam' (NN_name)")
-        meta = _read_metadata(directory / KATA_METADATA)
+            raise KataFormatError(directory, t("kata_format.bad_id"))
+        path = directory / KATA_METADATA
+        meta = _read_metadata(path)
         kata = cls(
             id=kata_id,
             pack=pack,
-            source_title=_required(meta, "title", str, directory),
-            order=_required(meta, "order", int, directory),
+            source_title=_field(meta, "title", path, required=True),
+            order=_field(meta, "order", path, required=True),
             directory=directory,
-            source_hints=tuple(meta.get("hints", ())),
-            timeout=float(meta.get("timeout", DEFAULT_TIMEOUT)),
-            points=float(meta.get("points", 1.0)),
-            translations={key: value for key, value in meta.items() if isinstance(value, dict)},
+            source_hints=tuple(_field(meta, "hints", path, default=())),
+            timeout=float(_field(meta, "timeout", path, default=DEFAULT_TIMEOUT)),
+            points=float(_field(meta, "points", path, default=1.0)),
+            translations=_translations(meta, path),
         )
         missing = [p.name for p in kata._files() if not p.is_file()]
         if missing:
-            raise KataFormatError(f"{directory}: missing {', '.join(missing)}")
+            raise KataFormatError(directory, t("kata_format.missing_files", files=", ".join(missing)))
         return kata
 
     def _files(self) -> tuple[Path, ...]:
@@ -145,6 +166,8 @@ class KataPack:
     def katas(self) -> tuple[Kata, ...]:
         """The pack's katas in course order (read once, then kept)."""
         if self._katas is None:
+            if not self.directory.is_dir():
+                raise KataFormatError(self.directory, t("kata_format.no_pack_folder", pack=self.name))
             katas = sorted(
                 (
                     Kata.from_directory(child, self.name)
@@ -167,15 +190,81 @@ class KataPack:
 
 def _read_metadata(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise KataFormatError(f"{path}: not found") from None
+        raise KataFormatError(path, t("kata_format.not_found")) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise KataFormatError(path, t("kata_format.encoding", line=data[: error.start].count(b"\n") + 1)) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise KataFormatError(f"{path}: {error}") from None
+        line = toml_error_line(error, text) or "?"
+        raise KataFormatError(path, t("kata_format.syntax", line=line, detail=toml_error_detail(error))) from None
 
 
-def _required(meta: dict, key: str, kind: type, directory: Path):
-    value = meta.get(key)
-    if not isinstance(value, kind):
-        raise KataFormatError(f"{directory / KATA_METADATA}: '{key}' must be a {kind.__name__}")
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # `order = true` is not an order
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_text_list(value: object) -> bool:
+    # A plain string would become a tuple of one-letter hints.
+    return isinstance(value, list) and all(_is_text(item) for item in value)
+
+
+def _is_check_titles(value: object) -> bool:
+    return isinstance(value, dict) and all(_is_text(title) for title in value.values())
+
+
+#: Field of kata.toml → (what its value must be, the catalog key that says so in words).
+_FIELDS = {
+    "title": (_is_text, "kata_format.kind.text"),
+    "order": (_is_integer, "kata_format.kind.integer"),
+    "hints": (_is_text_list, "kata_format.kind.text_list"),
+    "timeout": (lambda value: _is_number(value) and value > 0, "kata_format.kind.timeout"),
+    "points": (lambda value: _is_number(value) and value >= 0, "kata_format.kind.points"),
+    "checks": (_is_check_titles, "kata_format.kind.checks"),
+}
+#: The fields a ``[<lang>]`` table may translate.
+_TRANSLATED = ("title", "hints", "checks")
+
+
+def _field(meta: dict, key: str, path: Path, *, required: bool = False, default=None, prefix: str = ""):
+    """``meta[key]``, checked against :data:`_FIELDS`; ``default`` when absent and not required."""
+    name = f"{prefix}{key}"
+    check, kind = _FIELDS[key]
+    if key not in meta:
+        if required:
+            raise KataFormatError(path, t("kata_format.required", kind=t(kind)), field=name)
+        return default
+    value = meta[key]
+    if not check(value):
+        raise KataFormatError(path, t("kata_format.wrong_type", kind=t(kind), value=toml_value(value)), field=name)
     return value
+
+
+def _translations(meta: dict, path: Path) -> dict[str, dict]:
+    """The ``[<lang>]`` tables, each field checked like the pt-BR one."""
+    found = {}
+    for key, value in meta.items():
+        if key in _FIELDS:
+            continue
+        if not isinstance(value, dict):
+            # Other stray keys are left alone (a newer katacheck may know them); a language that
+            # is not a table would silently lose its whole translation.
+            if normalize_language(key) is not None:
+                raise KataFormatError(path, t("kata_format.not_a_table", lang=key, value=toml_value(value)), field=key)
+            continue
+        for name in _TRANSLATED:
+            _field(value, name, path, prefix=f"{key}.")
+        found[key] = value
+    return found

@@ -2,19 +2,23 @@
 
 Loading is lazy and happens once: nothing is discovered at import time, so ``katacheck --help``
 never pays for it. ``KATACHECK_LOAD_PLUGINS`` restricts which external plugins load (a
-comma-separated list of entry-point names; empty means built-ins only).
+comma-separated list of entry-point names; empty means built-ins only; an unknown name is an
+error, see :func:`katacheck.settings.load_plugins`).
+
+Implementations are called with the arguments they declare, by name, out of those the hook
+offers (:func:`call_hookimpl`): a hook that gains an argument, as ``hookspecs`` allows, keeps
+working with every plugin written before.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from katacheck import hookspecs
+from katacheck import hookspecs, settings
 from katacheck.errors import PackConflictError, UnknownPackError
 
 if TYPE_CHECKING:
@@ -40,12 +44,22 @@ def plugin_manager() -> pluggy.PluginManager:
 
 
 def _load_entry_points(manager: pluggy.PluginManager) -> None:
-    allowed = os.environ.get("KATACHECK_LOAD_PLUGINS")
+    allowed = settings.load_plugins()
     if allowed is None:
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         return
-    for name in filter(None, (part.strip() for part in allowed.split(","))):
+    for name in allowed:
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+
+
+def call_hookimpl(impl: pluggy.HookImpl, available: dict[str, Any]) -> Any:
+    """Call one hook implementation with the arguments it declares, taken by name from
+    ``available`` (every argument the hook's spec offers).
+
+    An implementation may declare fewer arguments than its spec (pluggy checks at registration
+    that it declares no argument the spec lacks), so each one gets just what it asks for.
+    """
+    return impl.function(**{name: available[name] for name in impl.argnames})
 
 
 @functools.cache
@@ -56,7 +70,8 @@ def packs() -> dict[str, KataPack]:
     # Each implementation is called on its own (not through manager.hook) so that a clash can
     # name both plugins; in registration order, so the message names the earlier one first.
     for impl in reversed(manager.hook.katacheck_packs.get_hookimpls()):
-        for pack in impl.function() or ():
+        # katacheck_packs offers no argument yet; when it gains one, it is added here.
+        for pack in call_hookimpl(impl, {}) or ():
             if pack.name in found:
                 raise PackConflictError(pack.name, found[pack.name][1], impl.plugin_name)
             found[pack.name] = (pack, impl.plugin_name)

@@ -5,6 +5,10 @@ Importing this package costs click and the catalog, nothing more: ``katacheck --
 
 The group is built on first use, not at import: click takes help texts as plain strings, so the
 language (``--lang``, ``KATACHECK_LANG``, the workspace's ``lang``) is chosen first.
+
+Bad input never costs a traceback: a ``KATACHECK_*`` variable that cannot be used, a malformed
+``katacheck.toml``, ``kata.toml`` or learner file is a :class:`katacheck.errors.KatacheckError`,
+shown as a message and the command that fixes it, with exit code 2. ``--help`` works anyway.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from pathlib import Path
 
 import click
 
+from katacheck import settings
 from katacheck.cli._common import AppContext
+from katacheck.errors import KatacheckError
 from katacheck.i18n import LANGUAGES, normalize_language, set_language, t, translate_click
 
 #: Command name → module under katacheck.cli, in the order ``--help`` lists them.
@@ -43,6 +49,12 @@ class LazyGroup(click.Group):
         # The short help comes from the catalog, so `--help` imports no command module.
         with formatter.section(t("cli.commands")):
             formatter.write_dl([(name, t(f"cli.{name}.short")) for name in COMMANDS])
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        # The group's callback runs before the subcommand parses its own options: note whether
+        # it will only show its help, which must work whatever the environment holds.
+        ctx.meta[HELP_ONLY] = _asks_for_help(args[1:], ctx.help_option_names)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
@@ -78,16 +90,40 @@ def build() -> click.Group:
 
     @click.group(cls=LazyGroup, help=t("cli.help"), context_settings={"help_option_names": ["-h", "--help"]},
                  options_metavar=t("cli.metavar.options"), subcommand_metavar=t("cli.metavar.command"))
+    # KATACHECK_WORKSPACE and KATACHECK_LANG are read by katacheck.settings, not by click, so
+    # that a bad value gets the same message as any other KATACHECK_* variable.
     @click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
-                  envvar="KATACHECK_WORKSPACE", help=t("cli.option.workspace"))
-    @click.option("--lang", type=LanguageType(), envvar="KATACHECK_LANG", is_eager=True, metavar=t("cli.metavar.lang"),
+                  help=t("cli.option.workspace"))
+    @click.option("--lang", type=LanguageType(), is_eager=True, metavar=t("cli.metavar.lang"),
                   callback=_use_language, help=t("cli.option.lang"))
     @click.version_option(package_name="katacheck", message=t("cli.version"), help=t("cli.option.version"))
     @click.pass_context
     def cli(ctx: click.Context, workspace: Path | None, lang: str | None) -> None:
-        ctx.obj = AppContext(workspace_dir=workspace, language_chosen=lang is not None)
+        if ctx.meta.get(HELP_ONLY):
+            ctx.obj = AppContext(workspace_dir=workspace, language_chosen=lang is not None)
+            return
+        settings.validate(overridden=[name for name, given in ((settings.LANG, lang), (settings.WORKSPACE, workspace))
+                                      if given is not None])
+        if lang is None:
+            lang = settings.language()
+            if lang is not None:
+                set_language(lang)
+        ctx.obj = AppContext(workspace_dir=workspace or settings.workspace(), language_chosen=lang is not None)
 
     return cli
+
+
+#: ``ctx.meta`` key: the subcommand was asked only for its ``--help``.
+HELP_ONLY = "katacheck.help_only"
+
+
+def _asks_for_help(args: list[str], help_options: list[str]) -> bool:
+    for argument in args:
+        if argument == "--":
+            return False
+        if argument in help_options:
+            return True
+    return False
 
 
 def __getattr__(name: str) -> click.Group:
@@ -105,11 +141,17 @@ def language_from_command_line(argv: list[str], environ: os._Environ | dict[str,
             return normalize_language(argv[index + 1])
         if argument.startswith("--lang="):
             return normalize_language(argument.partition("=")[2])
-    if environ.get("KATACHECK_LANG"):
+    if normalize_language(environ.get("KATACHECK_LANG")):
         return normalize_language(environ["KATACHECK_LANG"])
     from katacheck.workspace import Workspace
 
-    workspace = Workspace.find(_workspace_in(argv) or Path(environ.get("KATACHECK_WORKSPACE") or "."))
+    # Only the help's language is at stake here: a bad KATACHECK_LANG, a folder that does not
+    # exist or a broken katacheck.toml is reported by the command itself, and --help still works.
+    start = _workspace_in(argv) or Path(environ.get("KATACHECK_WORKSPACE") or ".")
+    try:
+        workspace = Workspace.find(start) if start.is_dir() else None
+    except (KatacheckError, OSError):
+        return None
     return workspace.language if workspace else None
 
 
@@ -122,6 +164,6 @@ def _workspace_in(argv: list[str]) -> Path | None:
 
 def main() -> None:
     """Console-script entry point."""
-    set_language(language_from_command_line(sys.argv[1:], os.environ))
+    set_language(language_from_command_line(sys.argv[1:], os.environ), export=False)
     translate_click()
     build()(prog_name="katacheck")

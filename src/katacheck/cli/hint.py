@@ -46,8 +46,7 @@ def reveal_next_hint(workspace: Workspace, kata: Kata) -> int | None:
     if not kata.hints:
         out.print(t("cli.hint.none", kata=kata.id))
         return None
-    progress = workspace.load_progress()
-    revealed = progress.reveal_hint(kata.id, len(kata.hints))
-    workspace.save_progress(progress)
+    with workspace.updating_progress() as progress:
+        revealed = progress.reveal_hint(kata.id, len(kata.hints))
     out.print(render_hints(kata, revealed))
     return revealed

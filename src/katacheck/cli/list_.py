@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.render.console import console
+from katacheck.render.console import console, print_notice
 from katacheck.i18n import t
 
 
@@ -40,10 +40,17 @@ def print_list(workspace) -> None:
         table.add_row(kata.id, kata.title, t(f"status.{_status(workspace, progress, kata)}") + marker)
     console().print(table)
     console().print(t("cli.list.summary", passed=len(progress.passed), total=len(katas)))
+    for kata in katas:  # an "invalid" status says what is wrong and how to fix it
+        problem = workspace.learner_file_problem(kata)
+        if problem is not None:
+            print_notice(problem.message, problem.fix)
 
 
 def _status(workspace, progress, kata) -> str:
-    """passed, failing (passed before, fails now), pending (file exists) or locked."""
+    """invalid (a file that cannot be verified), passed, failing (passed before, fails now),
+    pending (file exists) or locked."""
+    if workspace.learner_file_problem(kata) is not None:  # `verify` would refuse it: say so first
+        return "invalid"
     if progress.has_passed(kata.id):
         return "failing" if progress.last_result.get(kata.id) == "failed" else "passed"
     if workspace.learner_file(kata).exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import click
@@ -9,7 +10,7 @@ from rich.rule import Rule
 
 from katacheck.builtin import PACK_NAME
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.render.console import console
+from katacheck.render.console import console, print_notice
 from katacheck.i18n import t
 from katacheck.workspace import Workspace
 
@@ -30,6 +31,9 @@ def command(app: AppContext) -> None:
         return
     show_statement(kata)
     console().print(t("cli.next.edit", file=workspace.learner_file(kata).name))
+    problem = workspace.learner_file_problem(kata)  # a folder or a link where the file should be
+    if problem is not None:
+        print_notice(problem.message, problem.fix)
 
 
 def advance(workspace: Workspace) -> Kata | None:
@@ -37,16 +41,16 @@ def advance(workspace: Workspace) -> Kata | None:
 
     What ``katacheck next`` does, shared with the ``n`` key of ``katacheck watch``.
     """
-    progress = workspace.load_progress()
-    kata = _next_kata(workspace, progress)
-    if kata is None:
-        return None
-    learner_file = workspace.learner_file(kata)
-    if not learner_file.exists():  # never overwrite the learner's work
-        learner_file.write_text(kata.stub_path.read_text(encoding="utf-8"), encoding="utf-8")
-    if progress.current != kata.id:
+    with workspace.updating_progress() as progress:  # saved only if the current kata changed
+        kata = _next_kata(workspace, progress)
+        if kata is None:
+            return None
+        learner_file = workspace.learner_file(kata)
+        # Never overwrite the learner's work (nor a folder or a link that stands in its place:
+        # `verify` says what is wrong with it).
+        if not os.path.lexists(learner_file):
+            learner_file.write_text(kata.stub_path.read_text(encoding="utf-8"), encoding="utf-8")
         progress.current = kata.id
-        workspace.save_progress(progress)
     return kata
 
 

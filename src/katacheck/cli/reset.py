@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import click
@@ -31,7 +32,8 @@ def reset_to_stub(workspace: Workspace, kata: Kata) -> None:
     Shared with the ``x`` key of ``katacheck watch``.
     """
     learner_file = workspace.learner_file(kata)
-    if learner_file.exists():
+    # lexists, not exists: a broken link in the file's place is kept (and replaced) too.
+    if os.path.lexists(learner_file):
         backup = workspace.backup(learner_file)
         console().print(t("cli.reset.backup", path=backup.relative_to(workspace.root)))
     write_atomically(learner_file, kata.stub_path.read_text(encoding="utf-8"))

@@ -74,6 +74,8 @@ def _on_github() -> bool:
 
 def _select(workspace, kata_id: str | None, verify_all: bool) -> list:
     if verify_all:
+        for kata in workspace.pack.katas():  # a folder, a link, a file not in UTF-8: exit 2, say why
+            workspace.check_learner_file(kata)
         katas = [k for k in workspace.pack.katas() if workspace.learner_file(k).exists()]
         if not katas:
             raise KatacheckError(t("error.nothing_to_verify"), fix="katacheck next")
@@ -83,6 +85,7 @@ def _select(workspace, kata_id: str | None, verify_all: bool) -> list:
         if kata_id is None:
             raise NoCurrentKataError()
     kata = resolve_kata(workspace, kata_id)
+    workspace.check_learner_file(kata)  # a folder, a link, a file not in UTF-8: exit 2, say why
     if not workspace.learner_file(kata).exists():
         current = workspace.load_progress().current
         fix = "katacheck next" if current in (None, kata.id) else f"katacheck reset {kata.id}"
@@ -94,12 +97,11 @@ def _offer_hints(workspace, failed) -> None:
     """After repeated failures of a kata, show its next hint without being asked."""
     from katacheck.hints import offer_after_failure, render_hints
 
-    progress = workspace.load_progress()
-    katas = [resolve_kata(workspace, result.kata_id) for result in failed]
-    offered = [(kata, level) for kata in katas if (level := offer_after_failure(progress, kata))]
+    with workspace.updating_progress() as progress:
+        katas = [resolve_kata(workspace, result.kata_id) for result in failed]
+        offered = [(kata, level) for kata in katas if (level := offer_after_failure(progress, kata))]
     if not offered:
         return
-    workspace.save_progress(progress)
     out = console()
     for kata, level in offered:
         out.print(t("cli.verify.hint_offered", kata=kata.id, attempts=progress.failed_in_a_row[kata.id]), style="yellow")

@@ -7,17 +7,23 @@ highlighting off, so a ``[red]`` in a print statement is shown, not interpreted.
 from __future__ import annotations
 
 import functools
-import os
 
 from rich.console import Console
 from rich.text import Text
 
+from katacheck import settings
+from katacheck.errors import SettingError
 from katacheck.i18n import t
 
 
 def _width() -> int | None:
-    # Tests and CI logs want a stable width; a terminal knows its own.
-    return int(os.environ["KATACHECK_WIDTH"]) if "KATACHECK_WIDTH" in os.environ else None
+    # Tests and CI logs want a stable width (KATACHECK_WIDTH); a terminal knows its own.
+    try:
+        return settings.width()
+    except SettingError:
+        # The CLI reports a bad KATACHECK_WIDTH before any command runs (settings.validate);
+        # the console that prints that very error must not fail on it again.
+        return None
 
 
 @functools.cache
@@ -34,5 +40,14 @@ def print_error(message: str, fix: str | None = None) -> None:
     """An error line, and the command that fixes it."""
     out = err_console()
     out.print(Text.assemble((t("console.error_prefix"), "bold red"), " ", message))
+    if fix:
+        out.print(Text.assemble("  ", (t("console.fix_prefix"), "bold"), " ", (fix, "cyan")))
+
+
+def print_notice(message: str, fix: str | None = None) -> None:
+    """A yellow notice on stderr: something was wrong and katacheck dealt with it; the command
+    that finishes the job, if any."""
+    out = err_console()
+    out.print(Text.assemble((t("console.notice_prefix"), "bold yellow"), " ", (message, "yellow")))
     if fix:
         out.print(Text.assemble("  ", (t("console.fix_prefix"), "bold"), " ", (fix, "cyan")))
