@@ -26,7 +26,7 @@ import pytest
 
 from katacheck.errors import ExitCode
 from katacheck.reports import exercism, github, score
-from katacheck.result import CheckResult, Diagnosis, KataResult, Location
+from katacheck.result import CheckResult, Diagnosis, KataResult, Location, Status
 
 from conftest import run_katacheck
 
@@ -263,7 +263,7 @@ KATAS = [_kata("01_a", 1, points=2), _kata("02_b", 2, points=0.5), _kata("03_c",
 
 
 def _check(title: str, diagnosis: Diagnosis | None = None, output: str = "") -> CheckResult:
-    return CheckResult(name=title, title=title, outcome="failed" if diagnosis else "passed",
+    return CheckResult(name=title, title=title, outcome=Status.FAIL if diagnosis else Status.PASS,
                        diagnosis=diagnosis, output=output)
 
 
@@ -336,7 +336,7 @@ def test_points_follow_the_kata_metadata():
     results = [_result("01_a", _check("a1")), _result("02_b", _check("b1", CRASH)), _result("03_c", _check("c1"))]
     rows = score(results, KATAS)
     assert [(row.status, row.points, row.max_points) for row in rows] == [
-        ("passed", 2, 2), ("failed", 0, 0.5), ("passed", 1, 1)]
+        (Status.PASS, 2, 2), (Status.FAIL, 0, 0.5), (Status.PASS, 1, 1)]
     notices = [parse_command(line) for line in github.classroom_commands(3, 3.5)]
     assert notices[0][2] == "Points 3/3.5"
     assert json.loads(notices[1][2]) == {"totalPoints": 3, "maxPoints": 3.5}
@@ -349,7 +349,7 @@ def test_points_follow_the_kata_metadata():
 def test_equal_points_by_default():
     katas = [_kata("01_a", 1), _kata("02_b", 2)]
     rows = score([_result("01_a", _check("a1"))], katas, present={"02_b"})
-    assert [(row.points, row.max_points, row.status) for row in rows] == [(1, 1, "passed"), (0, 1, "not_verified")]
+    assert [(row.points, row.max_points, row.status) for row in rows] == [(1, 1, Status.PASS), (0, 1, Status.NOT_VERIFIED)]
 
 
 def test_the_step_summary_keeps_a_pipe_inside_its_cell():

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from katacheck.i18n import t
+from katacheck.result import Status
 
 
 @click.command(help=t("cli.grade.help"), short_help=t("cli.grade.short"))
@@ -61,15 +62,15 @@ def command(paths: tuple[Path, ...], csv_path: Path | None, report_path: Path | 
 
 
 #: How each status looks in the summary table.
-MARKS = {"pass": ("✔", "green"), "fail": ("✘", "red"), "error": ("!", "yellow"),
-         "tamper": ("⚠", "bold magenta"), "missing": ("·", "dim")}
+MARKS = {Status.PASS: ("✔", "green"), Status.FAIL: ("✘", "red"), Status.ERROR: ("!", "yellow"),
+         Status.TAMPER: ("⚠", "bold magenta"), Status.MISSING: ("·", "dim")}
 
 
 def _table(gradebook):
     from rich.table import Table
     from rich.text import Text
 
-    from katacheck.reports import format_points
+    from katacheck.reports.scores import format_points
 
     table = Table(title=t("cli.grade.title", pack=gradebook.pack))
     table.add_column(t("cli.grade.col.learner"), overflow="fold")

@@ -24,9 +24,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from katacheck.grading.gradebook import ERROR, FAIL, MISSING, PASS, TAMPER, Gradebook, LearnerGrade, Row, one_line
-from katacheck.grading.submissions import FOLDER, MISSING as NO_PATH, REPORT, WORKSPACE, Submission
+from katacheck.grading.gradebook import Gradebook, LearnerGrade, Row, one_line
+from katacheck.grading.submissions import FOLDER, NOT_FOUND, REPORT, WORKSPACE, Submission
 from katacheck.i18n import LANGUAGES, t, translations
+from katacheck.result import Status
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -85,12 +86,12 @@ def grade(
 
 def _without_running(submission: Submission, kata: Kata) -> Row | None:
     """The row of a kata that needs no run (nothing to run), or None."""
-    if submission.kind == NO_PATH:
-        return _row(submission, kata, ERROR, t("grade.cause.no_folder", path=submission.path))
+    if submission.kind == NOT_FOUND:
+        return _row(submission, kata, Status.ERROR, t("grade.cause.no_folder", path=submission.path))
     if submission.learner_file(kata).is_file():
         return None
     key = "grade.cause.missing_file" if submission.kind == WORKSPACE else "grade.cause.not_workspace"
-    return _row(submission, kata, MISSING, t(key, file=kata.learner_filename))
+    return _row(submission, kata, Status.MISSING, t(key, file=kata.learner_filename))
 
 
 def _run(submission: Submission, kata: Kata) -> Row:
@@ -100,11 +101,11 @@ def _run(submission: Submission, kata: Kata) -> Row:
     try:
         result = run_kata(kata, submission.learner_file(kata), cwd=submission.path)
     except Exception as error:  # noqa: BLE001 - a bug of ours must not stop the batch either
-        return _row(submission, kata, ERROR, t("grade.cause.internal", error=f"{type(error).__name__}: {error}"))
+        return _row(submission, kata, Status.ERROR, t("grade.cause.internal", error=f"{type(error).__name__}: {error}"))
     return Row.from_result(submission.learner, kata, result)
 
 
-def _row(submission: Submission, kata: Kata, status: str, cause: str) -> Row:
+def _row(submission: Submission, kata: Kata, status: Status, cause: str) -> Row:
     return Row(submission.learner, kata.id, status, 0.0, kata.points, one_line(cause))
 
 
@@ -126,7 +127,7 @@ def rows_from_report(submission: Submission, katas: list[Kata], course: list[Kat
             raise ValueError(t("grade.cause.not_exercism"))
     except (OSError, ValueError) as error:
         cause = t("grade.cause.bad_report", path=submission.path, error=error)
-        return [_row(submission, kata, ERROR, cause) for kata in katas]
+        return [_row(submission, kata, Status.ERROR, cause) for kata in katas]
     by_task: dict[int, list[dict[str, Any]]] = {}
     for test in data["tests"]:
         if isinstance(test, dict) and isinstance(test.get("task_id"), int):
@@ -135,17 +136,18 @@ def rows_from_report(submission: Submission, katas: list[Kata], course: list[Kat
     for kata in katas:
         tests = by_task.get(positions[kata.id], [])
         if not tests:
-            cause = data.get("message") if data.get("status") == "error" and data.get("message") else None
-            rows.append(_row(submission, kata, ERROR if cause else MISSING, cause or t("grade.cause.not_in_report")))
+            cause = data.get("message") if data.get("status") == Status.ERROR and data.get("message") else None
+            rows.append(_row(submission, kata, Status.ERROR if cause else Status.MISSING,
+                             cause or t("grade.cause.not_in_report")))
             continue
-        failing = next((test for test in tests if test.get("status") != "pass"), None)
+        failing = next((test for test in tests if test.get("status") != Status.PASS), None)
         if failing is None:
-            rows.append(Row(submission.learner, kata.id, PASS, kata.points, kata.points))
+            rows.append(Row(submission.learner, kata.id, Status.PASS, kata.points, kata.points))
             continue
         message = str(failing.get("message") or "")
-        status = ERROR if failing.get("status") == "error" else FAIL
+        status = Status.ERROR if failing.get("status") == Status.ERROR else Status.FAIL
         if message.startswith(_tamper_prefixes()):
-            status = TAMPER
+            status = Status.TAMPER
         rows.append(_row(submission, kata, status, _first_lines(message)))
     return rows
 

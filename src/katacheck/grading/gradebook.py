@@ -17,24 +17,24 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from katacheck.reports import first_cause, json_number
+from katacheck.reports.scores import format_points, json_number
+from katacheck.result import Status, first_cause, truncate
 
 if TYPE_CHECKING:
     from katacheck.grading.submissions import Submission
     from katacheck.packs import Kata
     from katacheck.result import Diagnosis, KataResult
 
-PASS, FAIL, ERROR, TAMPER, MISSING = "pass", "fail", "error", "tamper", "missing"
-STATUSES = (PASS, FAIL, ERROR, TAMPER, MISSING)
+#: The statuses of a row, in the order the counts list them.
+STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.TAMPER, Status.MISSING)
 #: The kata column of a learner's total row in the CSV.
 TOTAL = "TOTAL"
 CSV_COLUMNS = ("learner", "kata", "status", "points", "max_points", "cause")
-#: Diagnosis codes that mean the checks could not run at all (an error, not a failure).
-_NOT_RUN = frozenset({"learner.syntax_error"})
 #: Longest cause kept in a row.
 CAUSE_LIMIT = 300
 #: Version of the JSON report's layout.
@@ -47,7 +47,7 @@ class Row:
 
     learner: str
     kata: str
-    status: str
+    status: Status
     points: float
     max_points: float
     cause: str = ""
@@ -55,19 +55,11 @@ class Row:
 
     @classmethod
     def from_result(cls, learner: str, kata: Kata, result: KataResult) -> Row:
-        status = status_of(result)
-        cause = first_cause(result) if status != PASS else None
-        return cls(learner, kata.id, status, kata.points if status == PASS else 0.0, kata.points,
+        status = result.status
+        passed = status is Status.PASS
+        cause = None if passed else first_cause(result)
+        return cls(learner, kata.id, status, kata.points if passed else 0.0, kata.points,
                    cause_text(cause) if cause is not None else "", round(result.duration, 2))
-
-
-def status_of(result: KataResult) -> str:
-    if result.passed:
-        return PASS
-    if result.fatal is not None:
-        return TAMPER if (result.fatal.code or "").startswith("fatal.tampered.") else ERROR
-    cause = first_cause(result)
-    return ERROR if cause is not None and cause.code in _NOT_RUN else FAIL
 
 
 def cause_text(diagnosis: Diagnosis) -> str:
@@ -79,8 +71,8 @@ def cause_text(diagnosis: Diagnosis) -> str:
 
 
 def one_line(text: str, limit: int = CAUSE_LIMIT) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` on one line of at most ``limit`` characters, "…" where it was cut."""
+    return truncate(re.sub(r"\s+", " ", text).strip(), limit, "…", keep="start", note_counts=True)
 
 
 @dataclass
@@ -104,7 +96,7 @@ class LearnerGrade:
 
     @property
     def passed(self) -> int:
-        return sum(row.status == PASS for row in self.rows)
+        return sum(row.status is Status.PASS for row in self.rows)
 
 
 @dataclass
@@ -121,10 +113,8 @@ class Gradebook:
         return [row for learner in self.learners for row in learner.rows]
 
     def status_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
+        """How many rows have each status, by its word: ``{"pass": 3, "fail": 1, ...}``."""
+        return _count_statuses(self.rows)
 
     def to_csv(self) -> str:
         """``learner,kata,status,points,max_points,cause``: each learner's kata rows, then their
@@ -134,17 +124,15 @@ class Gradebook:
         writer.writerow(CSV_COLUMNS)
         for learner in self.learners:
             for row in learner.rows:
-                writer.writerow([row.learner, row.kata, row.status, _number(row.points),
-                                 _number(row.max_points), row.cause])
+                writer.writerow([row.learner, row.kata, row.status.value, format_points(row.points),
+                                 format_points(row.max_points), row.cause])
             writer.writerow([learner.learner, TOTAL, f"{learner.passed}/{len(learner.rows)}",
-                             _number(learner.points), _number(learner.max_points), ""])
+                             format_points(learner.points), format_points(learner.max_points), ""])
         return buffer.getvalue()
 
     def to_json(self) -> dict[str, Any]:
         """The whole batch: the katas, every learner with their rows and total, and counts."""
-        by_kata = {kata.id: dict.fromkeys(STATUSES, 0) for kata in self.katas}
-        for row in self.rows:
-            by_kata[row.kata][row.status] += 1
+        by_kata = {kata.id: _count_statuses(row for row in self.rows if row.kata == kata.id) for kata in self.katas}
         return {
             "version": REPORT_VERSION,
             "pack": self.pack,
@@ -158,7 +146,7 @@ class Gradebook:
                     "max_points": json_number(learner.max_points),
                     "passed": learner.passed,
                     "katas": [
-                        {"kata": row.kata, "status": row.status, "points": json_number(row.points),
+                        {"kata": row.kata, "status": row.status.value, "points": json_number(row.points),
                          "max_points": json_number(row.max_points), "cause": row.cause, "seconds": row.seconds}
                         for row in learner.rows
                     ],
@@ -174,7 +162,8 @@ class Gradebook:
         }
 
 
-def _number(value: float) -> str:
-    from katacheck.reports import format_points
-
-    return format_points(value)
+def _count_statuses(rows: Iterable[Row]) -> dict[str, int]:
+    counts = {status.value: 0 for status in STATUSES}
+    for row in rows:
+        counts[row.status.value] += 1
+    return counts

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 WORKSPACE = "workspace"  # a folder with katacheck.toml
 FOLDER = "folder"  # a folder without it (graded from the kata files it has)
 REPORT = "report"  # a verify --report JSON from CI
-MISSING = "missing"  # the path does not exist (or is some other file)
+NOT_FOUND = "missing"  # the path does not exist (or is some other file)
 
 #: Report names too generic to name a learner (the first is the course workflow's): the
 #: folder holding them does.
@@ -57,7 +57,7 @@ def find_submissions(paths: list[Path], katas: list[Kata]) -> list[Submission]:
         if path.is_file() and path.suffix.lower() == ".json":
             found.append((path, REPORT))
         elif not path.is_dir():
-            found.append((path, MISSING))
+            found.append((path, NOT_FOUND))
         elif (path / CONFIG_FILE).is_file():
             found.append((path, WORKSPACE))
         elif not any((path / name).is_file() for name in names) and (clones := _clones(path)):

@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from katacheck.i18n import t
-from katacheck.reports import diagnosis_text, in_course_order
+from katacheck.reports.scores import in_course_order
+from katacheck.reports.text import diagnosis_text
+from katacheck.result import Status, truncate
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -32,8 +34,6 @@ VERSION = 3
 OUTPUT_LIMIT = 500
 #: The interface's limit on the top-level ``message``.
 MESSAGE_LIMIT = 65535
-#: Diagnosis codes meaning the learner's file could not even be read: the checks did not run.
-_NOT_RUN = frozenset({"learner.syntax_error"})
 
 
 def build(results: Sequence[KataResult], katas: Sequence[Kata], *, message: str | None = None) -> dict[str, Any]:
@@ -45,31 +45,28 @@ def build(results: Sequence[KataResult], katas: Sequence[Kata], *, message: str 
         tests.extend(_check_test(result, check, task_id) for check in result.checks)
         if result.fatal is not None:
             tests.append(_fatal_test(result, task_id))
-    if tests and all(test["status"] == "pass" for test in tests):
-        status = "pass"
-    elif tests and any(test["status"] != "error" for test in tests):
-        status = "fail"
-    else:
-        status = "error"
+    status = _overall(tests)
     return {
         "version": VERSION,
-        "status": status,
-        "message": _error_message(tests, message) if status == "error" else None,
+        "status": status.value,
+        "message": _error_message(tests, message) if status is Status.ERROR else None,
         "tests": tests,
     }
 
 
+def _overall(tests: list[dict[str, Any]]) -> Status:
+    """PASS when every test passed, ERROR when none ran (or there is none), else FAIL."""
+    statuses = {Status(test["status"]) for test in tests}
+    if statuses == {Status.PASS}:
+        return Status.PASS
+    return Status.FAIL if statuses - {Status.ERROR} else Status.ERROR
+
+
 def _check_test(result: KataResult, check: CheckResult, task_id: int | None) -> dict[str, Any]:
     diagnosis = check.diagnosis
-    if check.passed:
-        status = "pass"
-    elif diagnosis is not None and diagnosis.code in _NOT_RUN:
-        status = "error"
-    else:
-        status = "fail"
     test: dict[str, Any] = {
         "name": t("report.check_label", kata=result.kata_id, check=check.title),
-        "status": status,
+        "status": check.status.value,
         "message": diagnosis_text(diagnosis) if diagnosis is not None and not check.passed else None,
         "output": truncate_output(check.output),
         "test_code": check.title,
@@ -83,7 +80,7 @@ def _fatal_test(result: KataResult, task_id: int | None) -> dict[str, Any]:
     assert result.fatal is not None
     test: dict[str, Any] = {
         "name": t("report.check_label", kata=result.kata_id, check=result.title),
-        "status": "error",
+        "status": Status.ERROR.value,
         "message": diagnosis_text(result.fatal),
         "output": truncate_output(result.output),
         "test_code": result.title,
@@ -101,7 +98,7 @@ def _error_message(tests: list[dict[str, Any]], message: str | None) -> str:
             seen.add(test["message"])
             parts.append(f"{test['name']}\n{test['message']}")
     text = "\n\n".join(parts) or t("report.exercism.nothing_ran")
-    return text[:MESSAGE_LIMIT]
+    return truncate(text, MESSAGE_LIMIT, "", keep="start")
 
 
 def truncate_output(text: str, limit: int = OUTPUT_LIMIT) -> str | None:
@@ -112,11 +109,5 @@ def truncate_output(text: str, limit: int = OUTPUT_LIMIT) -> str | None:
     text = text.strip()
     if not text:
         return None
-    if len(text) <= limit:
-        return text
-    kept = limit
-    while True:
-        note = t("report.output_truncated", omitted=len(text) - kept)
-        if len(note) + 1 + kept <= limit:
-            return f"{note}\n{text[len(text) - kept:]}"
-        kept = max(0, limit - len(note) - 1)
+    # t() without values leaves "{omitted}" for truncate to fill in.
+    return truncate(text, limit, t("report.output_truncated"), keep="end", note_counts=True)

@@ -23,19 +23,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from katacheck.i18n import t
-from katacheck.reports import (
-    FAILED,
-    NOT_STARTED,
-    NOT_VERIFIED,
-    PASSED,
-    KataScore,
-    diagnosis_text,
-    first_cause,
-    format_points,
-    json_number,
-    score,
-    totals,
-)
+from katacheck.reports.scores import KataScore, format_points, in_course_order, json_number, score, totals
+from katacheck.reports.text import diagnosis_text
+from katacheck.result import Status, first_cause
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -71,8 +61,6 @@ def annotations(
     ``file_for`` maps a kata id to its learner file, relative to the repository root. An error
     that fails several checks (a file that does not import) is annotated once.
     """
-    from katacheck.reports import in_course_order
-
     lines = []
     for result in in_course_order(results, katas):
         file = file_for.get(result.kata_id)
@@ -113,11 +101,14 @@ def classroom_commands(points: float, max_points: float) -> list[str]:
 
 # --- step summary -------------------------------------------------------------------------------
 
+#: The words of the table's status column: a run that broke or was tampered with "failed" too.
 _STATUS_KEYS = {
-    PASSED: "report.summary.status.passed",
-    FAILED: "report.summary.status.failed",
-    NOT_STARTED: "report.summary.status.not_started",
-    NOT_VERIFIED: "report.summary.status.not_verified",
+    Status.PASS: "report.summary.status.passed",
+    Status.FAIL: "report.summary.status.failed",
+    Status.ERROR: "report.summary.status.failed",
+    Status.TAMPER: "report.summary.status.failed",
+    Status.MISSING: "report.summary.status.not_started",
+    Status.NOT_VERIFIED: "report.summary.status.not_verified",
 }
 
 
@@ -144,11 +135,11 @@ def step_summary(rows: Sequence[KataScore]) -> str:
 
 
 def _cause(row: KataScore) -> str:
-    if row.status == NOT_STARTED:
+    if row.status is Status.MISSING:
         return t("report.summary.not_started", file=row.kata.learner_filename)
-    if row.status == NOT_VERIFIED:
+    if row.status is Status.NOT_VERIFIED:
         return t("report.summary.not_verified", kata=row.kata.id)
-    if row.result is None or row.status == PASSED:
+    if row.result is None or row.status is Status.PASS:
         return ""
     diagnosis = first_cause(row.result)
     if diagnosis is None:
@@ -170,18 +161,19 @@ def classroom_result(rows: Sequence[KataScore]) -> dict[str, Any]:
     _, possible = totals(rows)
     tests = []
     for task_id, row in enumerate(rows, start=1):
-        status = "pass" if row.status == PASSED else "fail"
+        # The Classroom reporter knows two words: a kata that did not pass failed.
+        status = Status.PASS if row.status is Status.PASS else Status.FAIL
         cause = first_cause(row.result) if row.result is not None else None
         tests.append({
             "name": t("report.kata_label", kata=row.kata.id, title=row.kata.title),
-            "status": status,
-            "message": diagnosis_text(cause) if cause is not None else (None if status == "pass" else _cause(row)),
+            "status": status.value,
+            "message": diagnosis_text(cause) if cause is not None else (None if status is Status.PASS else _cause(row)),
             "test_code": row.kata.learner_filename,
             "task_id": task_id,
             "score": json_number(row.points),
         })
-    overall = "pass" if tests and all(test["status"] == "pass" for test in tests) else "fail"
-    return {"version": 3, "status": overall, "message": None, "max_score": json_number(possible), "tests": tests}
+    overall = Status.PASS if tests and all(test["status"] == Status.PASS for test in tests) else Status.FAIL
+    return {"version": 3, "status": overall.value, "message": None, "max_score": json_number(possible), "tests": tests}
 
 
 # --- all of it -----------------------------------------------------------------------------------
