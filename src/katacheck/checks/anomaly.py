@@ -30,7 +30,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from katacheck.checks.context import is_learner_file
-from katacheck.checks.failures import _location, location_in_stack
+from katacheck.checks.locations import location_in_stack
 from katacheck.result import Location
 
 #: The stable part of PyTorch's message.
@@ -128,7 +128,7 @@ def _learner_line(stack: str) -> Location | None:
     found = None
     for frame in _FORWARD_FRAME.finditer(stack):
         if is_learner_file(frame["path"]):
-            found = _location(frame["path"], int(frame["line"]))
+            found = Location.at(frame["path"], int(frame["line"]))
     return found
 
 

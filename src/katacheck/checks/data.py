@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import torch
 
+from katacheck.checks.loss import dataset_loss
+
 
 def regression_data(n: int = 128, features: int = 10, outputs: int = 1, *, seed: int = 2024,
                     noise: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
@@ -30,8 +32,6 @@ def train_reference(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, *,
 def learning_ratio(model_factory, seed: int) -> float:
     """Whole-dataset loss after / before :func:`train_reference`, for a model built with
     ``model_factory()`` under ``seed`` (the data never changes)."""
-    from katacheck.checks.loss import dataset_loss
-
     X, y = regression_data()
     torch.manual_seed(seed)
     model = model_factory()

@@ -1,14 +1,14 @@
-"""``KataFailure`` and the helpers that find the learner's own line."""
+"""``KataFailure``, how a check fails, and how learner code is called so that its errors are
+diagnosed instead of ending the verification."""
 
 from __future__ import annotations
 
-import inspect
-import linecache
-import sys
-from types import FrameType, TracebackType
 from typing import NoReturn
 
-from katacheck.checks.context import is_learner_file
+from katacheck.checks.anomaly import locate_inplace
+from katacheck.checks.locations import location_in_stack, location_in_traceback
+# Re-exported: the runner's child imports it from here (katacheck.checks.locations is its home).
+from katacheck.checks.locations import learner_traceback  # noqa: F401
 from katacheck.i18n import has, t
 from katacheck.result import Diagnosis, Location
 
@@ -39,84 +39,6 @@ def fail(code: str, /, *, location: Location | None = None, **params: object) ->
     )
 
 
-def _location(filename: str, line: int) -> Location:
-    source = linecache.getline(filename, line).strip()
-    return Location(path=filename, line=line, source=source)
-
-
-def location_in_traceback(tb: TracebackType | None) -> Location | None:
-    """The last line of the learner's file in a traceback (the one closest to the error)."""
-    found = None
-    while tb is not None:
-        if is_learner_file(tb.tb_frame.f_code.co_filename):
-            found = _location(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
-
-
-def learner_traceback(exc: BaseException) -> list[Location]:
-    """The traceback of ``exc`` trimmed to the learner's own lines, outermost first.
-
-    Frames of pytest, katacheck and PyTorch are dropped. When ``exc`` itself never passed
-    through the learner's file, the exception it was raised from (``__cause__``) or while
-    handling (``__context__``) is searched instead.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        lines = []
-        tb = current.__traceback__
-        while tb is not None:
-            if is_learner_file(tb.tb_frame.f_code.co_filename):
-                lines.append(_location(tb.tb_frame.f_code.co_filename, tb.tb_lineno))
-            tb = tb.tb_next
-        if lines:
-            return lines
-        current = current.__cause__ or current.__context__
-    return []
-
-
-def learner_location(exc: BaseException) -> Location | None:
-    """The learner's line closest to where ``exc`` was raised (see :func:`learner_traceback`)."""
-    lines = learner_traceback(exc)
-    return lines[-1] if lines else None
-
-
-def frames(exc: BaseException) -> list[FrameType]:
-    """Every frame of ``exc``'s traceback, outermost first: the locals of PyTorch's own Python
-    code (the ``nn.Linear`` that refused an input, the tensors a loss received) survive there
-    and carry the values a diagnosis quotes."""
-    found = []
-    tb = exc.__traceback__
-    while tb is not None:
-        found.append(tb.tb_frame)
-        tb = tb.tb_next
-    return found
-
-
-def location_in_stack() -> Location | None:
-    """The innermost line of the learner's file on the current call stack."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if is_learner_file(frame.f_code.co_filename):
-            return _location(frame.f_code.co_filename, frame.f_lineno)
-        frame = frame.f_back
-    return None
-
-
-def definition_location(obj: object) -> Location | None:
-    """Where a class or function of the learner's file is defined."""
-    try:
-        filename = inspect.getsourcefile(obj)  # type: ignore[arg-type]
-        _, line = inspect.getsourcelines(obj)  # type: ignore[arg-type]
-    except (TypeError, OSError):
-        return None
-    if filename is None or not is_learner_file(filename):
-        return None
-    return _location(filename, line)
-
-
 def learner_abort(exc: BaseException) -> KataFailure:
     """A ``sys.exit()`` or ``KeyboardInterrupt`` from learner code, as a failed check."""
     code = "learner.exit" if isinstance(exc, SystemExit) else "learner.interrupt"
@@ -143,7 +65,5 @@ def call_learner(function, /, *args, **kwargs):
     except (SystemExit, KeyboardInterrupt) as exc:
         raise learner_abort(exc) from None
     except Exception as exc:
-        from katacheck.checks.anomaly import locate_inplace
-
         locate_inplace(exc, function, *args, **kwargs)
         raise

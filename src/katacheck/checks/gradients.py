@@ -9,7 +9,8 @@ import torch
 from torch import nn
 
 from katacheck.checks import reference
-from katacheck.checks.failures import definition_location, fail
+from katacheck.checks.failures import fail
+from katacheck.checks.locations import definition_location
 from katacheck.checks.source import layer_list_location
 
 

@@ -8,11 +8,13 @@ import sys
 from collections.abc import Iterator
 from types import ModuleType
 
+from katacheck.checks.anomaly import locate_inplace
 from katacheck.checks.context import LEARNER_MODULE
 from katacheck.checks.diagnose import diagnose
 from katacheck.checks.failures import KataFailure, learner_abort
 from katacheck.i18n import t
 from katacheck.result import Diagnosis, Location
+
 
 def load_learner_module(path: str) -> ModuleType:
     """Import the learner's file as a module."""
@@ -28,8 +30,6 @@ def load_learner_module(path: str) -> ModuleType:
     except (SystemExit, KeyboardInterrupt) as error:
         raise learner_abort(error) from None
     except Exception as error:  # noqa: BLE001 - any error in learner code is a diagnosis
-        from katacheck.checks.anomaly import locate_inplace
-
         with _no_bytecode():
             locate_inplace(error, spec.loader.exec_module, module)  # in-place errors: find the line
         diagnosis = diagnose(error)
@@ -60,7 +60,7 @@ def _syntax_failure(error: SyntaxError, path: str) -> KataFailure:
         Diagnosis(
             message=t("learner.syntax_error", line=line, detail=error.msg),
             hint=t("learner.syntax_error.hint"),
-            location=Location(path=path, line=line, source=(error.text or "").strip()),
+            location=Location.at(path, line, source=error.text or ""),
             code="learner.syntax_error",
         )
     )

@@ -16,7 +16,8 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from katacheck.checks import reference
-from katacheck.checks.failures import definition_location, fail, location_in_stack
+from katacheck.checks.failures import fail
+from katacheck.checks.locations import definition_location, location_in_stack
 from katacheck.checks.source import layer_list_location
 from katacheck.result import Location
 

@@ -15,7 +15,6 @@ import os
 from dataclasses import dataclass
 
 from katacheck.checks.context import is_learner_file, learner_file
-from katacheck.checks.failures import _location
 from katacheck.result import Location
 
 #: Method names that are not a misspelled ``forward`` even when they look close to it.
@@ -156,7 +155,7 @@ def layer_list_location(cls: type) -> Location | None:
     if path is None or defined_in is None or not is_learner_file(defined_in):
         return None
     found = layer_lists(cls.__name__, path)
-    return _location(path, found[0].line) if found else None
+    return Location.at(path, found[0].line) if found else None
 
 
 def _self_attribute(node: ast.expr) -> str | None:

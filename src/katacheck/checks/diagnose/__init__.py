@@ -20,9 +20,10 @@ from dataclasses import replace
 
 from katacheck.checks.context import is_learner_file
 from katacheck.checks.diagnose.rules import CODES, RULES, Finding, Rule
-from katacheck.checks.failures import KataFailure, _location, learner_location
+from katacheck.checks.failures import KataFailure
+from katacheck.checks.locations import learner_location
 from katacheck.i18n import has, t
-from katacheck.result import Diagnosis
+from katacheck.result import Diagnosis, Location, truncate
 
 __all__ = ["CODES", "PATTERNS", "RULES", "Finding", "Rule", "diagnose", "diagnose_warning"]
 
@@ -63,7 +64,7 @@ def diagnose_warning(warning: warnings.WarningMessage) -> Diagnosis | None:
     if finding is None:
         return None
     if finding.location is None and is_learner_file(warning.filename):
-        finding.location = _location(warning.filename, warning.lineno)
+        finding.location = Location.at(warning.filename, warning.lineno)
     return _named(finding)
 
 
@@ -103,5 +104,4 @@ def _named(finding: Finding) -> Diagnosis | None:
 
 def _first_lines(text: str, limit: int = 400) -> str:
     # PyTorch messages can run for paragraphs; the first lines carry the cause.
-    short = "\n".join(text.strip().splitlines()[:3])
-    return short if len(short) <= limit else short[:limit] + "…"
+    return truncate("\n".join(text.strip().splitlines()[:3]), limit, "…", keep="start")

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from katacheck.checks import source
 from katacheck.checks.context import LEARNER_MODULE, learner_file
-from katacheck.checks.failures import _location, frames
+from katacheck.checks.locations import frames
+from katacheck.result import Location
 
 if TYPE_CHECKING:
     from katacheck.checks.diagnose.rules import Finding
@@ -182,7 +183,7 @@ def missing_forward(f: Finding) -> None:
     path = learner_file()
     if problem is None or path is None:
         return
-    f.location = _location(path, problem.line)
+    f.location = Location.at(path, problem.line)
     f.values.update(name=problem.name, line=problem.line)
     if problem.kind != "absent":
         f.variant = problem.kind
@@ -198,7 +199,7 @@ def empty_parameters(f: Finding) -> None:
         return
     used = _learner_module_classes(f)
     chosen = next((item for item in lists if item.cls in used), lists[0])
-    f.location = _location(path, chosen.line)
+    f.location = Location.at(path, chosen.line)
     f.values.update(cls=chosen.cls, attr=chosen.attr, container=chosen.container)
     f.variant = "plain_list"
 

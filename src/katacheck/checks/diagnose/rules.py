@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from katacheck.checks.diagnose import refine
-from katacheck.checks.failures import frames
+from katacheck.checks.locations import frames
 from katacheck.result import Location
 
 _SHAPE = r"\[[-\d, ]*\]"
