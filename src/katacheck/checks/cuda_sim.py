@@ -19,7 +19,7 @@ A :class:`~torch.overrides.TorchFunctionMode` intercepts every torch call to
 
 A few module-level patches (``torch.cuda.is_available`` & co., ``nn.Module``
 device methods, ``nn.Parameter.__new__``) complete the picture; all of them
-are undone when the context manager exits.
+are undone when the context manager exits (:mod:`katacheck.checks.patching`).
 
 Usage::
 
@@ -40,6 +40,9 @@ import torch
 import torch.utils._device as _torch_device_utils
 from torch import nn
 from torch.overrides import TorchFunctionMode
+
+from katacheck.checks.patching import patch, patch_all
+from katacheck.checks.tensors import tensors_in
 
 __all__ = [
     "DEVICE_MISMATCH_MESSAGE",
@@ -104,12 +107,8 @@ def _set_cuda(tensor: torch.Tensor, cuda: bool) -> None:
 
 def _tag_outputs(result: Any, cuda: bool) -> None:
     """Tag a torch call's result: a tensor, or a tuple/list of tensors."""
-    if isinstance(result, torch.Tensor):
-        _set_cuda(result, cuda)
-    elif isinstance(result, (tuple, list)):
-        for item in result:
-            if isinstance(item, torch.Tensor):
-                _set_cuda(item, cuda)
+    for tensor in tensors_in((result,)):
+        _set_cuda(tensor, cuda)
 
 
 def _target_is_cuda(device: Any) -> bool | None:
@@ -136,21 +135,6 @@ def _target_is_cuda(device: Any) -> bool | None:
 # ---------------------------------------------------------------------------
 
 
-def _iter_tensors(args: tuple, kwargs: dict) -> Iterator[torch.Tensor]:
-    """Yield the tensors among the arguments, looking inside lists/tuples.
-
-    One level of nesting covers ``torch.cat([...])`` and the optimizers'
-    ``torch._foreach_*`` calls, which take lists of tensors.
-    """
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, torch.Tensor):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, torch.Tensor):
-                    yield item
-
-
 def _result_is_cuda(args: tuple, kwargs: dict) -> bool:
     """Decide where an op runs; raise the real error if devices are mixed.
 
@@ -158,7 +142,7 @@ def _result_is_cuda(args: tuple, kwargs: dict) -> bool:
     they only decide the device when no tensor with dimensions is involved.
     """
     saw_cuda = saw_cpu = scalar_cuda = False
-    for tensor in _iter_tensors(args, kwargs):
+    for tensor in tensors_in(args, kwargs):
         cuda = _is_cuda(tensor)
         if tensor.dim() == 0:
             scalar_cuda = scalar_cuda or cuda
@@ -626,24 +610,6 @@ def _pin_memory_identity(data: Any, device: Any = None) -> Any:
 # ---------------------------------------------------------------------------
 
 
-def _patch(stack: contextlib.ExitStack, owner: Any, name: str, value: Any) -> None:
-    """Set ``owner.name = value`` and register its restoration on ``stack``."""
-    missing = object()
-    # For classes read __dict__, not getattr: getattr would unwrap the
-    # staticmethod around Parameter.__new__ and restore a plain function.
-    namespace = owner.__dict__ if isinstance(owner, type) else vars(owner)
-    original = namespace.get(name, missing)
-
-    def restore() -> None:
-        if original is missing:
-            delattr(owner, name)
-        else:
-            setattr(owner, name, original)
-
-    setattr(owner, name, value)
-    stack.callback(restore)
-
-
 def _install_patches(stack: contextlib.ExitStack) -> None:
     # torch._dynamo indexes every torch.* function when first imported (the
     # optimizers import it lazily).  If that happened while our stubs are in
@@ -651,19 +617,17 @@ def _install_patches(stack: contextlib.ExitStack) -> None:
     # instead of the real functions; import it now, before patching.
     import torch._dynamo  # noqa: F401
 
-    for name, stub in _cuda_stubs().items():
-        _patch(stack, torch.cuda, name, stub)
+    patch_all(stack, torch.cuda, _cuda_stubs())
     accelerator = getattr(torch, "accelerator", None)
     if accelerator is not None:  # torch >= 2.6
-        for name, stub in _accelerator_stubs().items():
-            if hasattr(accelerator, name):
-                _patch(stack, accelerator, name, stub)
+        stubs = _accelerator_stubs()
+        patch_all(stack, accelerator, {name: stub for name, stub in stubs.items() if hasattr(accelerator, name)})
     # The DataLoader pins batches (in a helper thread with workers, out of
     # reach of the thread-local mode) when pin_memory=True; make it identity.
-    _patch(stack, torch.utils.data._utils.pin_memory, "pin_memory", _pin_memory_identity)
-    for name, method in _make_module_patches().items():
-        _patch(stack, nn.Module, name, method)
-    _patch(stack, nn.Parameter, "__new__", _make_parameter_new())
+    patch(stack, torch.utils.data._utils.pin_memory, "pin_memory", _pin_memory_identity)
+    patch_all(stack, nn.Module, _make_module_patches())
+    # patch() restores the staticmethod itself, read from the class's __dict__.
+    patch(stack, nn.Parameter, "__new__", _make_parameter_new())
 
 
 def _restore_default_device(previous: torch.device | None) -> None:

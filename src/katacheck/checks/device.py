@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from unittest import mock
 
 import torch
 
+from katacheck.checks.cuda_sim import simulated_cuda
 from katacheck.checks.failures import fail
+from katacheck.checks.patching import patch
 from katacheck.checks.training import TrainingMonitor
 
 
@@ -26,8 +27,6 @@ def cuda_available() -> Iterator[str]:
     if torch.cuda.is_available():
         yield "real"
         return
-    from katacheck.checks.cuda_sim import simulated_cuda
-
     with simulated_cuda():
         yield "simulated"
 
@@ -35,8 +34,13 @@ def cuda_available() -> Iterator[str]:
 @contextlib.contextmanager
 def cuda_unavailable() -> Iterator[None]:
     """``torch.cuda.is_available()`` answers False inside the block, even on a GPU machine."""
-    with mock.patch.object(torch.cuda, "is_available", return_value=False):
+    with contextlib.ExitStack() as stack:
+        patch(stack, torch.cuda, "is_available", _no_cuda)
         yield
+
+
+def _no_cuda() -> bool:
+    return False
 
 
 def expect_device_type(value: object, expected: str, *, situation: str) -> None:

@@ -15,18 +15,23 @@ It records, without the learner's code knowing:
 
 from __future__ import annotations
 
-import functools
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from katacheck.checks import reference
-from katacheck.checks.failures import call_learner, fail, location_in_stack
+from katacheck.checks.failures import call_learner, fail
+from katacheck.checks.locations import location_in_stack
 from katacheck.checks.loss import dataset_loss
+from katacheck.checks.patching import call_after, wrap
 from katacheck.result import Location
+
+_Monitor = TypeVar("_Monitor", bound="TrainingMonitor")
 
 
 @dataclass
@@ -34,6 +39,11 @@ class OptimizerRecord:
     optimizer: torch.optim.Optimizer
     created_at: Location | None
     steps: int = 0
+
+
+def optimizer_parameters(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
+    """Every parameter ``optimizer`` updates, all its parameter groups together."""
+    return [p for group in optimizer.param_groups for p in group["params"]]
 
 
 @dataclass
@@ -45,7 +55,10 @@ class ForwardRecord:
 
 @dataclass
 class TrainingMonitor:
-    """Records what a training loop does; the ``expect_*`` functions judge the record."""
+    """Records what a training loop does; the ``expect_*`` functions judge the record.
+
+    Entering it installs hooks and patches (:meth:`_install`); leaving it undoes them all.
+    """
 
     model: nn.Module | None = None
     optimizers: list[OptimizerRecord] = field(default_factory=list)
@@ -58,24 +71,30 @@ class TrainingMonitor:
     #: The loss at each ``backward()`` of a scalar, in order.
     losses: list[float] = field(default_factory=list)
     _stepped: dict[int, bool] = field(default_factory=dict)
-    _cleanups: list[Any] = field(default_factory=list)
+    #: How to undo every hook and patch, in reverse order (see :mod:`katacheck.checks.patching`).
+    _undo: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
 
     def __deepcopy__(self, memo: dict) -> TrainingMonitor:
         # Its hooks live on the model: a learner's copy.deepcopy(modelo) must not copy the monitor.
         return self
 
-    def __enter__(self) -> TrainingMonitor:
-        self._cleanups.append(register_optimizer_step_pre_hook(self._on_step))
-        self._cleanups.append(_patch_optimizer_init(self._on_optimizer_created))
-        self._cleanups.append(_patch_backward(self._on_backward))
-        if self.model is not None:
-            self._cleanups.append(self.model.register_forward_pre_hook(self._on_forward))
+    def __enter__(self: _Monitor) -> _Monitor:
+        with contextlib.ExitStack() as stack:
+            self._install(stack)
+            self._undo = stack.pop_all()  # installed in full: undone on exit (else right here)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        while self._cleanups:
-            cleanup = self._cleanups.pop()
-            cleanup.remove() if hasattr(cleanup, "remove") else cleanup()
+        self._undo.close()
+
+    def _install(self, stack: contextlib.ExitStack) -> None:
+        """Put every hook and patch in place, each with its undoing on ``stack``. Subclasses
+        that watch more extend it."""
+        stack.callback(register_optimizer_step_pre_hook(self._on_step).remove)
+        call_after(stack, reference.Optimizer, "__init__", self._on_optimizer_created)
+        wrap(stack, torch.Tensor, "backward", _reporting_backward(self._on_backward))
+        if self.model is not None:
+            stack.callback(self.model.register_forward_pre_hook(self._on_forward).remove)
 
     # -- hooks --------------------------------------------------------------------------------
 
@@ -90,15 +109,16 @@ class TrainingMonitor:
     def _on_step(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         record = self._record_for(optimizer)
         record.steps += 1
-        grads = [p.grad for p in _parameters(optimizer)]
+        parameters = optimizer_parameters(optimizer)
+        grads = [p.grad for p in parameters]
         if all(g is None or not g.any() for g in grads):
             self.empty_step_at = self.empty_step_at or location_in_stack()
         elif not all(torch.isfinite(g).all() for g in grads if g is not None):
             self.non_finite_step_at = self.non_finite_step_at or location_in_stack()
         self._note_params_without_grad()
-        for parameter in _parameters(optimizer):
+        for parameter in parameters:
             if id(parameter) not in self._stepped:
-                self._cleanups.append(parameter.register_hook(self._stale_hook(parameter)))
+                self._undo.callback(parameter.register_hook(self._stale_hook(parameter)).remove)
             self._stepped[id(parameter)] = True
 
     def _note_params_without_grad(self) -> None:
@@ -143,51 +163,28 @@ class TrainingMonitor:
         return [record for record in self.optimizers if record.steps]
 
 
-def _parameters(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
-    return [p for group in optimizer.param_groups for p in group["params"]]
+def _reporting_backward(callback: Callable[[torch.Tensor], None]):
+    """A wrapper of ``Tensor.backward`` that shows each tensor to ``callback`` first (the loss
+    curve comes from here)."""
 
+    def wrapper(original):
+        inside = False
 
-def _patch_backward(callback):
-    """Show every ``tensor.backward()`` to ``callback`` first (the loss curve comes from here)."""
-    original = torch.Tensor.backward
-    inside = False
+        def backward(self, *args, **kwargs):
+            # A tensor subclass (the simulated GPU) re-enters backward once more for the same call.
+            nonlocal inside
+            if inside:
+                return original(self, *args, **kwargs)
+            inside = True
+            try:
+                callback(self)
+                return original(self, *args, **kwargs)
+            finally:
+                inside = False
 
-    @functools.wraps(original)
-    def backward(self, *args, **kwargs):
-        # A tensor subclass (the simulated GPU) re-enters backward once more for the same call.
-        nonlocal inside
-        if inside:
-            return original(self, *args, **kwargs)
-        inside = True
-        try:
-            callback(self)
-            return original(self, *args, **kwargs)
-        finally:
-            inside = False
+        return backward
 
-    torch.Tensor.backward = backward
-
-    def restore() -> None:
-        torch.Tensor.backward = original
-
-    return restore
-
-
-def _patch_optimizer_init(callback):
-    """Record every optimizer built while the monitor is active (subclasses call this init)."""
-    original = reference.Optimizer.__init__
-
-    @functools.wraps(original)
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        callback(self)
-
-    reference.Optimizer.__init__ = init
-
-    def restore() -> None:
-        reference.Optimizer.__init__ = original
-
-    return restore
+    return wrapper
 
 
 # -- expectations ---------------------------------------------------------------------------
@@ -210,7 +207,7 @@ def expect_optimizer(monitor: TrainingMonitor, expected: str, model: nn.Module,
     found = type(record.optimizer)
     if found is not expected_cls:
         fail("optimizer_wrong_class", found=found.__name__, expected=expected, location=record.created_at)
-    covered = {id(p) for p in _parameters(record.optimizer)}
+    covered = {id(p) for p in optimizer_parameters(record.optimizer)}
     missing = [name for name, p in model.named_parameters() if p.requires_grad and id(p) not in covered]
     if missing:
         fail("optimizer_missing_params", count=len(missing), names=", ".join(missing), location=record.created_at)
