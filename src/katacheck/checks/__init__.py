@@ -31,7 +31,7 @@ from katacheck.checks.anomaly import locate_inplace
 from katacheck.checks.diagnose import diagnose, diagnose_warning
 from katacheck.checks.failures import KataFailure, call_learner, fail
 from katacheck.checks.gradients import expect_gradients_flow
-from katacheck.checks.loss import dataset_loss, expect_loss_decreased, expect_loss_history
+from katacheck.checks.loss import dataset_loss, expect_loss_decreased, expect_loss_history, record_loss_curve
 from katacheck.checks.model import (
     expect_linear_chain,
     expect_relu_between_linears,
@@ -95,6 +95,7 @@ __all__ = [
     "fail",
     "learning_ratio",
     "observe_training",
+    "record_loss_curve",
     "regression_data",
     "require_attribute",
     "require_module_class",
