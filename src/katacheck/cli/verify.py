@@ -7,6 +7,7 @@ also annotates the learner's lines and reports the points (:mod:`katacheck.repor
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import click
@@ -39,20 +40,21 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints:
 
             write_reports(workspace, [], report=report, message=error.message)
         raise
-    from katacheck.runner.parent.dsession import prestart
+    from katacheck.runner import run_katas, warm_up
 
-    # The children import torch while this process imports pytest: the two costs overlap.
-    prestart(min(len(katas), os.cpu_count() or 1), cwd=workspace.root)
+    # The workers import torch while this process goes on: the two costs overlap.
+    warm_up(min(len(katas), os.cpu_count() or 1))
     from katacheck.render.report import render
-    from katacheck.runner.verify import verify_katas
 
-    extra_args: tuple[str, ...] = ()
-    if junitxml is not None:
-        # pytest's own writer: one <testcase> per kata, the cause as the failure's message.
-        extra_args = (f"--junitxml={junitxml.resolve()}", "-o", "junit_family=xunit2",
-                      "-o", "junit_suite_name=katacheck")
+    started = time.time()
     with console().status(t("cli.verify.running", count=len(katas))):
-        results = verify_katas(workspace, katas, extra_args)
+        # Nothing of the workspace is imported or collected here: each kata runs in a child.
+        results = run_katas([(kata, workspace.learner_file(kata), workspace.root) for kata in katas])
+    _record(workspace, results)
+    if junitxml is not None:
+        from katacheck.reports import junit
+
+        junit.write(junitxml.resolve(), results, started=started)
     out = console()
     for result in results:
         out.print(render(result))
@@ -66,6 +68,15 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints:
 
         write_reports(workspace, results, report=report)
     raise SystemExit(ExitCode.KATA_FAILED if failed else ExitCode.OK)
+
+
+def _record(workspace, results) -> None:
+    """Count each verification in the progress (a pass is kept for good)."""
+    if not results:
+        return
+    with workspace.updating_progress() as progress:
+        for result in results:
+            progress.record_verification(result.kata_id, result.passed)
 
 
 def _on_github() -> bool:

@@ -1,7 +1,7 @@
 """Grading many submissions at once, each kata in its own sandboxed child process.
 
 Every (submission, kata) pair whose file exists is one call of
-:func:`katacheck.runner.parent.dsession.run_kata`, the function ``katacheck verify`` uses: its own child
+:func:`katacheck.runner.run_kata`, the function ``katacheck verify`` uses: its own child
 process and process group, the kata's timeout (times ``KATACHECK_TIMEOUT_FACTOR``), the memory
 cap, the output cap, the static tamper scan and the signed results channel. Nothing a
 submission does reaches another one's run or this process's loop: its crash, hang or cheat
@@ -66,7 +66,11 @@ def grade(
                 slots[i, j] = row
                 notify(row)
     if work:
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs or os.cpu_count() or 1, len(work)))) as pool:
+        from katacheck.runner import warm_up
+
+        parallel = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+        warm_up(parallel)  # one warm worker per job slot
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
             futures = {pool.submit(_run, submission, kata): (i, j) for i, j, submission, kata in work}
             try:
                 for future in as_completed(futures):
@@ -74,7 +78,7 @@ def grade(
                     slots[futures[future]] = row
                     notify(row)
             except BaseException:  # Ctrl-C: no new runs, and the running ones stop now
-                from katacheck.runner.parent.dsession import stop_running
+                from katacheck.runner import stop_running
 
                 pool.shutdown(wait=False, cancel_futures=True)
                 stop_running()
@@ -95,7 +99,7 @@ def _without_running(submission: Submission, kata: Kata) -> Row | None:
 
 
 def _run(submission: Submission, kata: Kata) -> Row:
-    from katacheck.runner.parent.dsession import run_kata
+    from katacheck.runner import run_kata
 
     assert submission.kind in (WORKSPACE, FOLDER)
     try:

@@ -1,0 +1,1 @@
+"""Text for people: the terminal report of a kata, the loss curve, the shared rich console."""
