@@ -31,6 +31,7 @@ COMMANDS = {
     "init": "init",
     "next": "next_",
     "verify": "verify",
+    "watch": "watch",
     "list": "list_",
     "hint": "hint",
     "reset": "reset",
