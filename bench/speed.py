@@ -107,7 +107,7 @@ def main() -> int:
 
 def peak_worker_mb(workspace: Path, katas) -> float:
     """Run every kata once through the runner in this process and read the workers' VmHWM."""
-    from katacheck.runner import run_katas, shutdown
+    from katacheck.runner.parent import run_katas, shutdown
     from katacheck.runner.parent.dsession import peak_worker_memory_kb
 
     run_katas([(kata, workspace / kata.learner_filename, workspace) for kata in katas], jobs=2)

@@ -18,7 +18,7 @@ import pytest
 
 from katacheck.plugins import get_pack
 from katacheck.render.report import render_text
-from katacheck.runner import run_kata, shutdown
+from katacheck.runner.parent import run_kata, shutdown
 from katacheck.runner.parent import dsession
 
 REPO = Path(__file__).resolve().parents[1]
@@ -182,7 +182,7 @@ def test_no_worker_outlives_the_command(tmp_path):
     """A parent killed outright (SIGKILL: no atexit, no cleanup) takes its workers with it."""
     script = textwrap.dedent("""
         import os, sys, time
-        from katacheck.runner import warm_up
+        from katacheck.runner.parent import warm_up
         from katacheck.runner.parent import dsession
         warm_up(2)
         for worker in list(dsession._pool._idle):

@@ -37,9 +37,13 @@ class KatacheckError(click.ClickException):
         self.fix = fix
 
     def show(self, file: object = None) -> None:
-        from katacheck.render.console import print_error
-
-        print_error(self.message, self.fix)
+        # click's own output, not the rich console: everything that can fail (the settings, the
+        # packs, the workspace) imports this module, so it imports none of them back.
+        prefix = click.style(t("console.error_prefix"), fg="red", bold=True)
+        click.echo(f"{prefix} {self.message}", file=file, err=file is None)
+        if self.fix:
+            fix = click.style(t("console.fix_prefix"), bold=True)
+            click.echo(f"  {fix} {click.style(self.fix, fg='cyan')}", file=file, err=file is None)
 
 
 class NotAWorkspaceError(KatacheckError):

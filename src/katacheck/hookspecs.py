@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 
     from katacheck.packs import KataPack
 
-hookspec = pluggy.HookspecMarker("katacheck")
+#: The entry-point group (and pluggy project name) under which packs register their plugins.
+ENTRY_POINT_GROUP = "katacheck"
+
+hookspec = pluggy.HookspecMarker(ENTRY_POINT_GROUP)
 
 __all__ = ["hookspec", "katacheck_packs"]
 

@@ -24,7 +24,7 @@ from katacheck.errors import PackConflictError, UnknownPackError
 if TYPE_CHECKING:
     from katacheck.packs import KataPack
 
-ENTRY_POINT_GROUP = "katacheck"
+ENTRY_POINT_GROUP = hookspecs.ENTRY_POINT_GROUP
 
 #: Plugins that ship with katacheck, registered exactly like external ones.
 DEFAULT_PLUGINS = ("katacheck.builtin",)

@@ -126,7 +126,7 @@ def installed_plugins() -> set[str]:
     """The names of the installed ``katacheck`` entry points (external plugins)."""
     from importlib.metadata import entry_points
 
-    from katacheck.plugins import ENTRY_POINT_GROUP
+    from katacheck.hookspecs import ENTRY_POINT_GROUP
 
     return {entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)}
 

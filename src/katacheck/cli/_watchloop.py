@@ -54,7 +54,7 @@ Verifier = Callable[["Kata", Path], "KataResult"]
 
 def watch_session(workspace: Workspace, kata: Kata, polling: str | None) -> int:
     """Watch ``kata`` until ``q`` (returns 0) or Ctrl-C (returns 130); progress is kept."""
-    from katacheck.runner import run_kata, shutdown, stop_running, warm_up
+    from katacheck.runner.parent import run_kata, shutdown, stop_running, warm_up
 
     def warm() -> None:
         warm_up(1, cwd=workspace.root)

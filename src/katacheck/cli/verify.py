@@ -40,7 +40,7 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints:
 
             write_reports(workspace, [], report=report, message=error.message)
         raise
-    from katacheck.runner import run_katas, warm_up
+    from katacheck.runner.parent import run_katas, warm_up
 
     # The workers import torch while this process goes on: the two costs overlap.
     warm_up(min(len(katas), os.cpu_count() or 1))

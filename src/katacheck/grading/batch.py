@@ -66,7 +66,7 @@ def grade(
                 slots[i, j] = row
                 notify(row)
     if work:
-        from katacheck.runner import warm_up
+        from katacheck.runner.parent import warm_up
 
         parallel = max(1, min(jobs or os.cpu_count() or 1, len(work)))
         warm_up(parallel)  # one warm worker per job slot
@@ -78,7 +78,7 @@ def grade(
                     slots[futures[future]] = row
                     notify(row)
             except BaseException:  # Ctrl-C: no new runs, and the running ones stop now
-                from katacheck.runner import stop_running
+                from katacheck.runner.parent import stop_running
 
                 pool.shutdown(wait=False, cancel_futures=True)
                 stop_running()
@@ -99,7 +99,7 @@ def _without_running(submission: Submission, kata: Kata) -> Row | None:
 
 
 def _run(submission: Submission, kata: Kata) -> Row:
-    from katacheck.runner import run_kata
+    from katacheck.runner.parent import run_kata
 
     assert submission.kind in (WORKSPACE, FOLDER)
     try:

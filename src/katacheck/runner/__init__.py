@@ -12,14 +12,8 @@ The folders say which process each piece of code runs in:
   hidden tests, the tripwire and the audit hook.
 - ``channel``: the signed results pipe between a child and the parent (both ends).
 
-Callers use only :func:`run_kata` (always returns a result), :func:`run_katas` (several at
-once, in order), :func:`warm_up` (start workers
+The parent's callers use one facade, :mod:`katacheck.runner.parent`: :func:`run_kata` (always
+returns a result), :func:`run_katas` (several at once, in order), :func:`warm_up` (start workers
 early, so their imports overlap the caller's own work), :func:`stop_running` (Ctrl-C) and
-:func:`shutdown`.
+:func:`shutdown`. This package itself imports nothing: the worker and the child load it too.
 """
-
-from __future__ import annotations
-
-from katacheck.runner.parent.dsession import run_kata, run_katas, shutdown, stop_running, warm_up
-
-__all__ = ["run_kata", "run_katas", "shutdown", "stop_running", "warm_up"]
