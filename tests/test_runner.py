@@ -178,6 +178,40 @@ def test_a_dead_worker_is_replaced_and_its_run_fails(tmp_path):
     assert run_kata(kata, solution).passed
 
 
+def test_a_worker_started_by_a_thread_that_ended_still_serves(tmp_path):
+    """grade and verify --all replace a dead worker from a pool thread that ends soon after: the
+    replacement must not die with that thread (as PR_SET_PDEATHSIG would have it)."""
+    import threading
+
+    def replace_one() -> None:
+        worker = dsession._pool.acquire()
+        dsession._pool.release(worker, healthy=False)  # the replacement starts in this thread
+
+    thread = threading.Thread(target=replace_one)
+    thread.start()
+    thread.join()
+    time.sleep(0.5)
+    kata = get_pack("fundamentos").get("03_adam")
+    solution = _file(tmp_path, "03_adam", (REPO / "katas" / "03_adam" / "solution.py").read_text())
+    assert run_kata(kata, solution).passed
+
+
+def test_a_worker_that_cannot_start_is_katachecks_failure_not_the_learners(tmp_path, monkeypatch):
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    learner = _file(tmp_path, "01_duas_camadas", (REPO / "katas" / "01_duas_camadas" / "solution.py").read_text())
+    shutdown()
+    # A worker that cannot import torch: an installation broken under our feet.
+    from katacheck.runner.parent.workermanage import Worker
+
+    broken = ("import json, socket, sys; socket.socket(fileno=int(sys.argv[1]))"
+              ".send(json.dumps({'error': 'ModuleNotFoundError: No module named torch'}).encode())")
+    monkeypatch.setattr(Worker, "COMMAND", (sys.executable, "-I", "-c", broken))
+    result = run_kata(kata, learner)
+    assert not result.passed and result.fatal.code == "fatal.worker"
+    assert "nada do seu código rodou" in result.fatal.message and "No module named torch" in result.fatal.message
+    shutdown()
+
+
 def test_no_worker_outlives_the_command(tmp_path):
     """A parent killed outright (SIGKILL: no atexit, no cleanup) takes its workers with it."""
     script = textwrap.dedent("""

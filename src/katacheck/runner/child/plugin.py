@@ -31,7 +31,7 @@ from typing import Any, Callable
 import pytest
 
 from katacheck.i18n import t
-from katacheck.result import FAILED, PASSED, CheckResult, Diagnosis
+from katacheck.result import CheckResult, Diagnosis, Status
 
 #: How much of what the learner's code printed during one check a report keeps.
 CHECK_OUTPUT_LIMIT = 1500
@@ -180,7 +180,12 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
 
         @pytest.hookimpl(wrapper=True)
         def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-            check_tripwire()  # before pytest builds the report, with whatever learner code left
+            if call.when == "teardown":
+                # Once per check, before its last report is built and its event sent: whatever a
+                # setup or call phase changed is still there to see. (Every phase would cost a
+                # third of a warm run; and no earlier report can make a check pass, since only a
+                # test function that ran to its end does.)
+                check_tripwire()
             # pytest turns a unittest.SkipTest into a fresh pytest.skip() while it builds the
             # report: look at the exception as the check raised it, too.
             raised = call.excinfo
@@ -218,7 +223,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
         return CheckResult(
             name=item.name,
             title=_title(item),
-            outcome=PASSED if passed else FAILED,
+            outcome=Status.PASS if passed else Status.FAIL,
             diagnosis=diagnosis,
             output=capture.text().strip() if capture is not None else "",
             loss_curve=context.take_recorded().get("loss_curve"),

@@ -23,7 +23,6 @@ evidence:
 from __future__ import annotations
 
 import atexit
-import linecache
 import os
 import re
 import selectors
@@ -33,6 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from katacheck import settings
 from katacheck.i18n import language, t
 from katacheck.result import CheckResult, Diagnosis, KataResult, Location, truncate
 from katacheck.runner.channel import Stream, read_stream
@@ -132,6 +132,8 @@ class _Outcome:
     returncode: int = 0
     timed_out: bool = False
     worker_failed: bool = False
+    #: Why no worker could take the job at all (katacheck's problem, not the learner's).
+    worker_error: str | None = None
     peak_kb: int = 0
 
 
@@ -140,11 +142,14 @@ def _run_on_a_worker(job: dict[str, Any], timeout: float) -> _Outcome:
     healthy = False
     try:
         worker.wait_ready()
+    except WorkerDied as error:
+        return _Outcome(returncode=-signal.SIGKILL, worker_failed=True, worker_error=str(error))
+    try:
         outcome = _run_job(worker, job, timeout)
         healthy = not outcome.worker_failed
         return outcome
-    except WorkerDied:
-        return _Outcome(returncode=-signal.SIGKILL, worker_failed=True)
+    except WorkerDied as error:  # the job could not even be handed over
+        return _Outcome(returncode=-signal.SIGKILL, worker_failed=True, worker_error=str(error))
     finally:
         worker.child_pid = None
         _pool.release(worker, healthy=healthy)
@@ -272,12 +277,12 @@ def _kill_group(pid: int) -> None:
 
 
 def _memory_mb(memory_mb: int | None) -> int:
-    return memory_mb or int(os.environ.get("KATACHECK_MEMORY_MB", DEFAULT_MEMORY_MB))
+    return memory_mb or settings.memory_mb(default=DEFAULT_MEMORY_MB)
 
 
 def _timeout_for(kata: Kata) -> float:
     # A teacher on a slow CI runner can stretch every kata's timeout at once.
-    return kata.timeout * float(os.environ.get("KATACHECK_TIMEOUT_FACTOR", "1"))
+    return kata.timeout * settings.timeout_factor()
 
 
 def _assemble(kata: Kata, stream: Stream, outcome: _Outcome, timeout: float, duration: float,
@@ -292,7 +297,9 @@ def _assemble(kata: Kata, stream: Stream, outcome: _Outcome, timeout: float, dur
     running = _running_check(events)
     all_passed = bool(checks) and all(c.passed for c in checks) and len(checks) == _collected_count(events)
     fatal = None
-    if stream.forged is not None:
+    if outcome.worker_error is not None:
+        fatal = _fatal("worker", None, error=outcome.worker_error.strip().splitlines()[-1][:300])
+    elif stream.forged is not None:
         fatal = tamper_diagnosis("stream")
     elif tampered is not None:
         fatal = tamper_diagnosis(
@@ -336,8 +343,7 @@ def _crash_location(raw_output: str, learner_file: Path) -> Location | None:
     path = str(learner_file.resolve())
     for match in re.finditer(r'File "(?P<path>[^"]+)", line (?P<line>\d+)', raw_output):
         if match["path"] == path:
-            line = int(match["line"])
-            return Location(path=path, line=line, source=linecache.getline(path, line).strip())
+            return Location.at(path, int(match["line"]))
     return None
 
 
@@ -378,8 +384,7 @@ def _order_problem(events: list[dict[str, Any]]) -> str | None:
 def _learner_location(learner_file: Path | None, line: object) -> Location | None:
     if learner_file is None or not isinstance(line, int) or line <= 0:
         return None
-    path = str(learner_file.resolve())
-    return Location(path=path, line=line, source=linecache.getline(path, line).strip())
+    return Location.at(str(learner_file.resolve()), line)
 
 
 def _rejected(kata: Kata, learner_file: Path, findings: list, duration: float) -> KataResult:

@@ -7,7 +7,7 @@ of a ``SOCK_SEQPACKET`` socket pair to it (the protocol is in that module's docs
 made early (:meth:`WorkerPool.warm_up`) and that cost overlaps the parent's own start.
 
 No worker outlives the command: each exits when its socket reads end-of-file (this process
-ended, however it ended) or on ``PR_SET_PDEATHSIG``; :meth:`WorkerPool.shutdown` runs at exit.
+ended, however it ended); :meth:`WorkerPool.shutdown` runs at exit.
 """
 
 from __future__ import annotations
@@ -38,11 +38,14 @@ class WorkerDied(Exception):
 class Worker:
     """One warm worker and the socket to it; used by one run at a time."""
 
+    #: How a worker starts; its socket's descriptor number is appended.
+    COMMAND = (sys.executable, "-I", "-m", "katacheck.runner.worker.forkserver")
+
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-m", "katacheck.runner.worker.forkserver", str(theirs.fileno())],
+                [*self.COMMAND, str(theirs.fileno())],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 # Not the workspace: nothing in it may end up on the worker's path.

@@ -37,8 +37,10 @@ it:
 
 The worker runs one child at a time, enforces its timeout (it is the child's parent: it can
 kill the child's process group before reaping it, so the pid cannot have been reused), and
-exits when the parent goes away: the socket reads end-of-file, and ``PR_SET_PDEATHSIG`` covers
-a parent killed outright.
+exits when the parent goes away, however it goes (SIGKILL included): the kernel closes the
+parent's end of the socket, which then reads end-of-file, whether the worker is idle or
+watching a child. (``PR_SET_PDEATHSIG`` would not do: it fires when the parent *thread* that
+started us ends, and the parent starts replacement workers from short-lived threads.)
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ MESSAGE_BYTES = 1 << 16
 
 def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[0]))
-    _die_with_parent()
     _restore_sys_path()
     try:
         _import_child_side()
@@ -170,22 +171,6 @@ def _restore_sys_path() -> None:
     for entry in json.loads(os.environ.get("KATACHECK_CHILD_SYSPATH", "[]")):
         if entry not in sys.path:
             sys.path.append(entry)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL us when the parent dies, however it dies."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
-        pass
-    if os.getppid() == 1:  # the parent died before we asked
-        sys.exit(0)
 
 
 def _send(control: socket.socket, message: dict) -> None:
