@@ -19,13 +19,18 @@ def test_define_a_classe(learner):
 def test_tamanhos_padrao(learner):
     """DuasCamadas() encadeia duas nn.Linear: 10 → 5 → 1."""
     classe = checks.require_module_class(learner, "DuasCamadas")
-    checks.expect_linear_chain(classe(), (10, 5, 1))
+    modelo = classe()
+    checks.expect_linear_chain(modelo, (10, 5, 1))
+    # Para o juiz: as saídas em entradas que ele sabe refazer, com os pesos do próprio modelo.
+    checks.evidence.forward("padrao", modelo, checks.probe_inputs(16, 10))
 
 
 def test_outros_tamanhos(learner):
     """DuasCamadas(7, 4, 3) respeita os tamanhos pedidos, na ordem."""
     classe = checks.require_module_class(learner, "DuasCamadas")
-    checks.expect_linear_chain(classe(7, 4, 3), (7, 4, 3))
+    modelo = classe(7, 4, 3)
+    checks.expect_linear_chain(modelo, (7, 4, 3))
+    checks.evidence.forward("outros", modelo, checks.probe_inputs(16, 7))
 
 
 def test_gradientes(learner):

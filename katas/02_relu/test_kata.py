@@ -22,6 +22,8 @@ def test_relu_entre_as_camadas(learner):
     modelo = classe()
     trace = checks.expect_linear_chain(modelo, (10, 5, 1))
     checks.expect_relu_between_linears(modelo, trace)
+    # Para o juiz: as saídas em entradas que ele sabe refazer, com os pesos do próprio modelo.
+    checks.evidence.forward("padrao", modelo, checks.probe_inputs(16, 10))
 
 
 def test_outros_tamanhos(learner):
@@ -30,6 +32,7 @@ def test_outros_tamanhos(learner):
     modelo = classe(7, 4, 3)
     trace = checks.expect_linear_chain(modelo, (7, 4, 3))
     checks.expect_relu_between_linears(modelo, trace)
+    checks.evidence.forward("outros", modelo, checks.probe_inputs(16, 7))
 
 
 def test_gradientes(learner):

@@ -26,11 +26,13 @@ class SimpleLinearModel(nn.Module):
         return self.linear(x)
 
 
-def treinar_observando(treinar, seed: int, dispositivo: str, epocas: int = 100) -> checks.TrainingRun:
+def treinar_observando(treinar, seed: int, dispositivo: str, epocas: int = 100,
+                       evidencia: str | None = None) -> checks.TrainingRun:
     X, y = checks.regression_data()
     torch.manual_seed(seed)
     # observe_training: its monitor also names a `.to()` whose result was thrown away.
-    return checks.observe_training(treinar, SimpleLinearModel(), X, y, torch.device(dispositivo), epocas=epocas)
+    return checks.observe_training(treinar, SimpleLinearModel(), X, y, torch.device(dispositivo), epocas=epocas,
+                                   evidence=evidencia)
 
 
 def calibrar(aluno, seed: int) -> dict[str, float]:
@@ -44,7 +46,8 @@ def calibrar(aluno, seed: int) -> dict[str, float]:
 def execucao_gpu(learner) -> checks.TrainingRun:
     """Um treino de 100 épocas na GPU (real ou simulada), observado por dentro."""
     with checks.cuda_available():
-        return treinar_observando(checks.require_attribute(learner, "treinar"), 0, "cuda")
+        # A trajetória deste treino vai para o juiz, que o refaz com o SGD de referência.
+        return treinar_observando(checks.require_attribute(learner, "treinar"), 0, "cuda", evidencia="treino")
 
 
 def test_escolhe_cuda(learner):

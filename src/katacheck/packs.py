@@ -111,6 +111,11 @@ class Kata:
         return self.directory / "test_kata.py"
 
     @property
+    def judge_path(self) -> Path:
+        """The kata's judge (optional): ``julgar(evidencias)`` over what its checks saw."""
+        return self.directory / "judge.py"
+
+    @property
     def learner_filename(self) -> str:
         """The name of the learner's file in the workspace: ``<id>.py``."""
         return f"{self.id}.py"

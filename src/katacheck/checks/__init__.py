@@ -20,7 +20,8 @@ Example::
 """
 
 from katacheck.checks import reference  # noqa: F401  (capture torch's classes first)
-from katacheck.checks.data import learning_ratio, regression_data, train_reference
+from katacheck.checks import evidence  # noqa: F401  (checks.evidence.forward, .submit...)
+from katacheck.checks.data import learning_ratio, probe_inputs, regression_data, train_reference
 from katacheck.checks.device import (
     cuda_available,
     cuda_unavailable,
@@ -62,6 +63,7 @@ from katacheck.checks.training import (
 )
 
 __all__ = [
+    "evidence",
     "diagnose",
     "diagnose_warning",
     "locate_inplace",
@@ -95,6 +97,7 @@ __all__ = [
     "fail",
     "learning_ratio",
     "observe_training",
+    "probe_inputs",
     "record_loss_curve",
     "regression_data",
     "require_attribute",

@@ -33,6 +33,11 @@ def record(key: str, value: object) -> None:
     _recorded[key] = value
 
 
+def record_evidence(item: dict[str, object]) -> None:
+    """Add one piece of evidence for the judge to the current check (see :mod:`.evidence`)."""
+    _recorded.setdefault("evidence", []).append(item)  # type: ignore[union-attr]
+
+
 def take_recorded() -> dict[str, object]:
     """What the check recorded since the last call; clears it for the next check."""
     taken = dict(_recorded)

@@ -19,6 +19,12 @@ def regression_data(n: int = 128, features: int = 10, outputs: int = 1, *, seed:
     return X, y
 
 
+def probe_inputs(n: int, features: int, *, seed: int = 7) -> torch.Tensor:
+    """Inputs the judge can make again: ``n`` rows of ``features`` standard normal values, from
+    their own generator (the learner's use of the global one changes nothing)."""
+    return torch.randn(n, features, generator=torch.Generator().manual_seed(seed))
+
+
 def train_reference(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, *,
                     epochs: int = 100, lr: float = 0.01) -> None:
     """The course's own loop (Adam, MSE, full batch): used to see whether a model can learn."""

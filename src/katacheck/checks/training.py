@@ -70,6 +70,9 @@ class TrainingMonitor:
     forwards: list[ForwardRecord] = field(default_factory=list)
     #: The loss at each ``backward()`` of a scalar, in order.
     losses: list[float] = field(default_factory=list)
+    #: Before each optimizer step: the watched model's parameters and who stepped (the judge's
+    #: evidence, :func:`katacheck.checks.evidence.trajectory`).
+    steps: list[dict[str, Any]] = field(default_factory=list)
     _stepped: dict[int, bool] = field(default_factory=dict)
     #: How to undo every hook and patch, in reverse order (see :mod:`katacheck.checks.patching`).
     _undo: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
@@ -109,6 +112,7 @@ class TrainingMonitor:
     def _on_step(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         record = self._record_for(optimizer)
         record.steps += 1
+        self._note_step(optimizer, record)
         parameters = optimizer_parameters(optimizer)
         grads = [p.grad for p in parameters]
         if all(g is None or not g.any() for g in grads):
@@ -120,6 +124,20 @@ class TrainingMonitor:
             if id(parameter) not in self._stepped:
                 self._undo.callback(parameter.register_hook(self._stale_hook(parameter)).remove)
             self._stepped[id(parameter)] = True
+
+    def _note_step(self, optimizer: torch.optim.Optimizer, record: OptimizerRecord) -> None:
+        if self.model is None:
+            return
+        covered = {id(p) for p in optimizer_parameters(optimizer)}
+        group = optimizer.param_groups[0] if optimizer.param_groups else {}
+        self.steps.append({
+            "params": [p.detach().clone() for p in self.model.parameters()],
+            "optimizer": type(optimizer).__name__,
+            "instance": self.optimizers.index(record),
+            "settings": {key: value for key, value in group.items()
+                         if key != "params" and isinstance(value, (bool, int, float, str, tuple, type(None)))},
+            "covers": [name for name, p in self.model.named_parameters() if id(p) in covered],
+        })
 
     def _note_params_without_grad(self) -> None:
         if self.model is None or self.param_without_grad is not None:
@@ -242,10 +260,21 @@ class TrainingRun:
 
 
 def run_training(train: Any, model: nn.Module, X: torch.Tensor, y: torch.Tensor,
-                 *args: Any, **kwargs: Any) -> TrainingRun:
+                 *args: Any, evidence: str | None = None, **kwargs: Any) -> TrainingRun:
     """Call ``train(model, X, y, *args, **kwargs)`` under a :class:`TrainingMonitor`,
-    measuring the whole dataset's loss before and after."""
+    measuring the whole dataset's loss before and after; with ``evidence``, the run's
+    trajectory goes to the judge under that label."""
     before = dataset_loss(model, X, y)
     with TrainingMonitor(model=model) as monitor:
         history = call_learner(train, model, X, y, *args, **kwargs)
-    return TrainingRun(model, monitor, history, before, dataset_loss(model, X, y))
+    return finish_run(model, monitor, history, before, dataset_loss(model, X, y), evidence)
+
+
+def finish_run(model: nn.Module, monitor: TrainingMonitor, history: object, before: float, after: float,
+               evidence: str | None) -> TrainingRun:
+    """The :class:`TrainingRun`, after its trajectory went to the judge (with ``evidence``)."""
+    if evidence is not None:
+        from katacheck.checks.evidence import trajectory
+
+        trajectory(evidence, model, monitor.steps)
+    return TrainingRun(model, monitor, history, before, after)

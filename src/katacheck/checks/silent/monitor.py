@@ -33,7 +33,7 @@ from katacheck.checks.locations import CHECKS_DIR, location_in_stack
 from katacheck.checks.loss import dataset_loss
 from katacheck.checks.patching import call_after, wrap
 from katacheck.checks.tensors import tensors_in
-from katacheck.checks.training import TrainingMonitor, TrainingRun, optimizer_parameters
+from katacheck.checks.training import TrainingMonitor, TrainingRun, finish_run, optimizer_parameters
 from katacheck.result import Location
 
 # -- what the TorchFunctionMode looks at --------------------------------------------------------
@@ -305,13 +305,14 @@ class SilentBugMonitor(TrainingMonitor):
 
 
 def observe_training(train: Callable, model: nn.Module, X: torch.Tensor, y: torch.Tensor,
-                     *args: Any, **kwargs: Any) -> TrainingRun:
+                     *args: Any, evidence: str | None = None, **kwargs: Any) -> TrainingRun:
     """:func:`~katacheck.checks.run_training` under a :class:`SilentBugMonitor`: call
-    ``train(model, X, y, *args, **kwargs)`` and measure the whole dataset's loss before and after."""
+    ``train(model, X, y, *args, **kwargs)`` and measure the whole dataset's loss before and after
+    (with ``evidence``, the trajectory goes to the judge under that label)."""
     before = dataset_loss(model, X, y)
     with SilentBugMonitor(model=model) as monitor:
         history = call_learner(train, model, X, y, *args, **kwargs)
-    return TrainingRun(model, monitor, history, before, dataset_loss(model, X, y))
+    return finish_run(model, monitor, history, before, dataset_loss(model, X, y), evidence)
 
 
 # -- watching calls that are not torch functions --------------------------------------------------

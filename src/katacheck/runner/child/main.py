@@ -33,13 +33,15 @@ RESULTS_FD = 3
 INTERNAL_ERROR_EXIT = 70
 
 
-def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int) -> None:
-    """Run ``job`` in this freshly forked process; never returns."""
+def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int, input_fd: int | None = None) -> None:
+    """Run ``job`` in this freshly forked process; never returns. A job with a ``judge`` key is
+    the judge's (:mod:`katacheck.runner.judge.main`): same limits, no learner code, and its
+    evidence on stdin (``input_fd``)."""
     exit_now = os._exit
     code = INTERNAL_ERROR_EXIT
     try:
         os.setsid()
-        _rebuild_descriptors(control_fd, results_fd, output_fd)
+        _rebuild_descriptors(control_fd, results_fd, output_fd, input_fd)
         os.chdir(job["cwd"])
         _limit_resources(int(job["memory_mb"]), int(job["max_file_mb"]))
         from katacheck.i18n import set_language
@@ -48,7 +50,12 @@ def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int) -> N
         os.environ["KATACHECK_LANG"] = job.get("lang") or ""
         # On a segfault, print the Python stack: the parent finds the learner's line in it.
         faulthandler.enable()
-        code = _run(job)
+        if "judge" in job:
+            from katacheck.runner.judge.main import run_judge
+
+            code = run_judge(job, RESULTS_FD)
+        else:
+            code = _run(job)
     except BaseException:  # noqa: BLE001 - katacheck's own failure: the parent reads it as a crash
         import traceback
 
@@ -61,10 +68,10 @@ def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int) -> N
     exit_now(code)
 
 
-def _rebuild_descriptors(control_fd: int, results_fd: int, output_fd: int) -> None:
+def _rebuild_descriptors(control_fd: int, results_fd: int, output_fd: int, input_fd: int | None) -> None:
     os.close(control_fd)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
+    source = input_fd if input_fd is not None else os.open(os.devnull, os.O_RDONLY)
+    os.dup2(source, 0)
     os.dup2(output_fd, 1)
     os.dup2(output_fd, 2)
     if results_fd != RESULTS_FD:

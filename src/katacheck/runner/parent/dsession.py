@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from katacheck import settings
 from katacheck.i18n import language, t
-from katacheck.result import CheckResult, Diagnosis, KataResult, Location, truncate
+from katacheck.result import CheckResult, Diagnosis, KataResult, Location, Status, truncate
 from katacheck.runner.channel import Stream, read_stream
 from katacheck.runner.parent.workermanage import Worker, WorkerDied, WorkerPool
 
@@ -54,6 +54,8 @@ RESULTS_LIMIT = 64 * 2**20
 OUTPUT_KEPT = 64 * 2**10
 #: Seconds, past the kata's timeout, that the worker has to report how its child ended.
 WORKER_GRACE = 15.0
+#: Seconds the judge may take (it replays a small training run: well under one).
+JUDGE_TIMEOUT = 60.0
 
 _pool = WorkerPool()
 atexit.register(_pool.shutdown)
@@ -114,12 +116,52 @@ def run_kata(
            "memory_mb": _memory_mb(memory_mb), "max_file_mb": MAX_FILE_MB, "timeout": timeout,
            "lang": language()}
     outcome = _run_on_a_worker(job, timeout)
-    duration = time.monotonic() - started
-    result = _assemble(kata, read_stream(outcome.results), outcome, timeout, duration, learner_file)
+    stream = read_stream(outcome.results)
+    result = _assemble(kata, stream, outcome, timeout, time.monotonic() - started, learner_file)
     if result.fatal is not None and result.fatal.location is None:
         location = _crash_location(outcome.output, learner_file)
         result = replace(result, fatal=replace(result.fatal, location=location))
-    return result
+    if result.passed and kata.judge_path.is_file():
+        # The child's word is not enough: the judge must find its evidence sound.
+        result = _judged(kata, result, _evidence(stream.events))
+    return replace(result, duration=round(time.monotonic() - started, 3))
+
+
+def _evidence(events: list[dict[str, Any]]) -> list[Any]:
+    return [item for event in events if event["event"] == "evidence" for item in event["items"]]
+
+
+def _judged(kata: Kata, result: KataResult, evidence: list[Any]) -> KataResult:
+    """``result`` as the judge sees it: each finding fails its check; no verdict, no pass."""
+    import json
+
+    job = {"judge": str(kata.judge_path), "cwd": str(kata.directory), "memory_mb": _memory_mb(None),
+           "max_file_mb": MAX_FILE_MB, "timeout": JUDGE_TIMEOUT, "lang": language()}
+    outcome = _run_on_a_worker(job, JUDGE_TIMEOUT, stdin=json.dumps(evidence).encode())
+    stream = read_stream(outcome.results)
+    verdict = next((e for e in stream.events if e["event"] == "verdict"), None)
+    if stream.forged is not None or verdict is None or not isinstance(verdict.get("findings"), list):
+        error = outcome.worker_error or (outcome.output.strip().splitlines() or ["?"])[-1][:300]
+        return replace(result, fatal=_fatal("judge", None, error=error))
+    findings = [f for f in verdict["findings"] if isinstance(f, dict)]
+    checks = tuple(_refuted(check, findings) for check in result.checks)
+    names = {check.name for check in result.checks}
+    stray = next((f for f in findings if f.get("check") not in names), None)
+    fatal = _judge_diagnosis(stray) if stray is not None else None
+    extras = {**result.extras, "judge": {"evidence": verdict.get("labels", []), "findings": len(findings)}}
+    return replace(result, checks=checks, fatal=fatal, extras=extras)
+
+
+def _refuted(check: CheckResult, findings: list[dict[str, Any]]) -> CheckResult:
+    found = next((f for f in findings if f.get("check") == check.name), None)
+    if found is None:
+        return check
+    return replace(check, outcome=Status.FAIL, diagnosis=_judge_diagnosis(found))
+
+
+def _judge_diagnosis(found: dict[str, Any]) -> Diagnosis:
+    return Diagnosis(message=str(found.get("message", "")), hint=str(found.get("hint", "")) or None,
+                     code=str(found.get("code", "judge")))
 
 
 @dataclass
@@ -137,7 +179,7 @@ class _Outcome:
     peak_kb: int = 0
 
 
-def _run_on_a_worker(job: dict[str, Any], timeout: float) -> _Outcome:
+def _run_on_a_worker(job: dict[str, Any], timeout: float, *, stdin: bytes | None = None) -> _Outcome:
     worker = _pool.acquire()
     healthy = False
     try:
@@ -145,7 +187,7 @@ def _run_on_a_worker(job: dict[str, Any], timeout: float) -> _Outcome:
     except WorkerDied as error:
         return _Outcome(returncode=-signal.SIGKILL, worker_failed=True, worker_error=str(error))
     try:
-        outcome = _run_job(worker, job, timeout)
+        outcome = _run_job(worker, job, timeout, stdin)
         healthy = not outcome.worker_failed
         return outcome
     except WorkerDied as error:  # the job could not even be handed over
@@ -155,16 +197,21 @@ def _run_on_a_worker(job: dict[str, Any], timeout: float) -> _Outcome:
         _pool.release(worker, healthy=healthy)
 
 
-def _run_job(worker: Worker, job: dict[str, Any], timeout: float) -> _Outcome:
-    """Hand ``job`` to ``worker`` with two fresh pipes, and read both until the child ended."""
+def _run_job(worker: Worker, job: dict[str, Any], timeout: float, stdin: bytes | None = None) -> _Outcome:
+    """Hand ``job`` to ``worker`` with two fresh pipes (three with ``stdin``: what the child
+    reads), and read both until the child ended."""
     results_r, results_w = os.pipe()
     output_r, output_w = os.pipe()
+    input_r, input_w = os.pipe() if stdin is not None else (None, None)
     try:
-        worker.send({"run": job}, (results_w, output_w))
+        worker.send({"run": job}, (results_w, output_w) + ((input_r,) if input_r is not None else ()))
     finally:
         # Ours closed: each pipe reads end-of-file once the child's copy (and any grandchild's) is gone.
-        os.close(results_w)
-        os.close(output_w)
+        for fd in (results_w, output_w, input_r):
+            if fd is not None:
+                os.close(fd)
+    if input_w is not None:
+        _feed(input_w, stdin)
     results, output = _Sink(RESULTS_LIMIT, keep_tail=False), _Sink(OUTPUT_KEPT, keep_tail=True)
     outcome = _Outcome()
     deadline = time.monotonic() + timeout + WORKER_GRACE
@@ -211,6 +258,24 @@ def _run_job(worker: Worker, job: dict[str, Any], timeout: float) -> _Outcome:
     outcome.results, outcome.results_overflowed = results.data(), results.dropped > 0
     outcome.output = output.text()
     return outcome
+
+
+def _feed(fd: int, data: bytes) -> None:
+    """Write ``data`` to ``fd`` and close it, from a thread (a pipe holds only 64 kB, and the
+    child may not read before we read its output)."""
+    import threading
+
+    def write() -> None:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            pass  # the child died before reading: its exit says why
+        finally:
+            os.close(fd)
+
+    threading.Thread(target=write, daemon=True).start()
 
 
 def _has_pipes(selector: selectors.BaseSelector) -> bool:
@@ -350,7 +415,8 @@ def _crash_location(raw_output: str, learner_file: Path) -> Location | None:
 def _order_problem(events: list[dict[str, Any]]) -> str | None:
     """What is out of place in the events, if anything: they must read ``collected``, then
     ``start``/``check`` for each collected name in order, then ``done`` (a run cut short stops
-    anywhere along the way; a ``tamper`` event may come at any point and ends it)."""
+    anywhere along the way; a ``tamper`` event may come at any point and ends it). A check's
+    ``evidence`` comes after its ``start`` and before its ``check``."""
     if not events:
         return None
     if events[0]["event"] != "collected" or not isinstance(events[0].get("names"), list):
@@ -363,6 +429,9 @@ def _order_problem(events: list[dict[str, Any]]) -> str | None:
             if open_check is not None or position >= len(names) or event.get("name") != names[position]:
                 return f"start {event.get('name')}"
             open_check = names[position]
+        elif kind == "evidence":
+            if open_check is None or event.get("name") != open_check or not isinstance(event.get("items"), list):
+                return f"evidence {event.get('name')}"
         elif kind == "check":
             check = event.get("check")
             if not isinstance(check, dict) or open_check is None or check.get("name") != open_check:

@@ -6,7 +6,8 @@ the other. One message per packet, JSON:
 
 - worker → parent: ``{"ready": pid}`` once the imports are done (or ``{"error": text}``);
 - parent → worker: ``{"run": job}`` with two descriptors attached (``SCM_RIGHTS``): the write
-  ends of the run's results pipe and output pipe, made by the parent;
+  ends of the run's results pipe and output pipe, made by the parent (a judge's job, a third:
+  the read end of the pipe its evidence comes on);
 - worker → parent: ``{"started": pid}`` after the fork, ``{"ended": pid, "status": ...,
   "timed_out": ..., "peak_kb": ...}`` once the child is reaped;
 - parent → worker: ``{"kill": true}`` ends the running child now (Ctrl-C).
@@ -75,22 +76,25 @@ def main(argv: list[str]) -> int:
         message, fds = _receive(control)
         if message is None:  # the parent is gone: so are we
             return 0
-        if "run" not in message or len(fds) != 2:
+        if "run" not in message or len(fds) not in (2, 3):
             for fd in fds:
                 os.close(fd)
             continue
-        _serve(control, message["run"], *fds)
+        _serve(control, message["run"], fds)
 
 
-def _serve(control: socket.socket, job: dict, results_fd: int, output_fd: int) -> None:
-    """Fork one child for ``job``, wait for it under its timeout, report how it ended."""
+def _serve(control: socket.socket, job: dict, fds: list[int]) -> None:
+    """Fork one child for ``job``, wait for it under its timeout, report how it ended.
+
+    ``fds``: the results pipe and the output pipe, and for a judge the pipe it reads the
+    evidence from."""
     pid = os.fork()
     if pid == 0:  # the child: never returns
         from katacheck.runner.child.main import run_forked
 
-        run_forked(job, control.fileno(), results_fd, output_fd)
-    os.close(results_fd)
-    os.close(output_fd)
+        run_forked(job, control.fileno(), *fds)
+    for fd in fds:
+        os.close(fd)
     _send(control, {"started": pid})
     status, timed_out, usage, parent_gone = _wait(control, pid, float(job["timeout"]))
     # Anything the child left running in its group goes with it.
@@ -158,11 +162,16 @@ def _import_child_side() -> None:
     for name in _pytest.config.default_plugins:
         importlib.import_module(f"_pytest.{name}")
     import katacheck.checks  # noqa: F401 - imports torch: the slow part
+    import katacheck.judge  # noqa: F401
     import katacheck.runner.child.main  # noqa: F401
+    import katacheck.runner.judge.main  # noqa: F401
     import katacheck.runner.child.plugin  # noqa: F401
     from katacheck.checks.eager import skip_dynamo_import
+    from katacheck.runner.child.integrity import snapshot_before_forking
 
     skip_dynamo_import()
+    # Last: the snapshot of the checker that each child renews instead of taking it again.
+    snapshot_before_forking()
 
 
 def _restore_sys_path() -> None:

@@ -1,0 +1,34 @@
+"""The judge's life after the fork: read the evidence, run the kata's ``judge.py``, report.
+
+:func:`run_judge` is called by :func:`katacheck.runner.child.main.run_forked` (which already
+made the process its own session, rebuilt its descriptors and set its limits) for a job with a
+``judge`` key: the path of the kata's ``judge.py``. The evidence arrives on stdin, written by
+the parent; the findings leave as one ``verdict`` event over the results channel::
+
+    {"event": "verdict", "findings": [{"check": ..., "code": ..., "message": ..., "hint": ...}]}
+
+The judge's inputs are the evidence (numbers) and the pack's own files; nothing in this process
+comes from the workspace, so nothing in it can be steered by the learner but those numbers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+
+def run_judge(job: dict, results_fd: int) -> int:
+    """Judge ``job``'s evidence; returns the process's exit status (0: a verdict was sent)."""
+    from katacheck.judge import Evidence
+    from katacheck.runner.channel import open_writer
+
+    send, close = open_writer(results_fd)
+    evidence = Evidence(json.loads(sys.stdin.buffer.read() or b"[]"))
+    spec = importlib.util.spec_from_file_location("katacheck_juiz", job["judge"])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    findings = [found.to_dict() for found in module.julgar(evidence)]
+    send({"event": "verdict", "findings": findings, "labels": evidence.labels})
+    close()
+    return 0
