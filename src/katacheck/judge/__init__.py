@@ -87,9 +87,9 @@ def sibling(judge_file: str, name: str):
     return module
 
 
-def finding(check: str, code: str, **params: Any) -> Finding:
-    """The finding ``judge.<code>`` on ``check``, with its catalog message and hint."""
-    return Finding(check, f"judge.{code}", t(f"judge.{code}", **params), t(f"judge.{code}.hint", **params))
+def finding(on: str, code: str, /, **params: Any) -> Finding:
+    """The finding ``judge.<code>`` on the check ``on``, with its catalog message and hint."""
+    return Finding(on, f"judge.{code}", t(f"judge.{code}", **params), t(f"judge.{code}.hint", **params))
 
 
 def tensor(value: Any) -> torch.Tensor:
@@ -186,9 +186,16 @@ def _apply(layers: Sequence[str], chain, inputs: torch.Tensor) -> torch.Tensor:
     return x
 
 
-def _close(found: torch.Tensor, expected: torch.Tensor) -> bool:
+def output_gap(found: torch.Tensor, expected: torch.Tensor) -> float:
+    """How far ``found`` is from ``expected``, relative to ``expected``'s scale (inf: other shapes)."""
+    if found.shape != expected.shape:
+        return float("inf")
     scale = 1.0 + float(expected.abs().max()) if expected.numel() else 1.0
-    return found.shape == expected.shape and float((found - expected).abs().max()) <= OUTPUT_TOLERANCE * scale
+    return float((found - expected).abs().max()) / scale
+
+
+def _close(found: torch.Tensor, expected: torch.Tensor) -> bool:
+    return output_gap(found, expected) <= OUTPUT_TOLERANCE
 
 
 # -- what a training run did -----------------------------------------------------------------
@@ -260,10 +267,16 @@ def _replay_steps(steps, trajectory, optimizer: str, model, X, y, loss, pinned):
     return None
 
 
-def _step_matches(before, after, expected) -> bool:
+def step_gap(before, after, expected) -> float:
+    """How far the learner's step (``before`` → ``after``) is from the reference one
+    (``before`` → ``expected``), relative to the reference step's size."""
     moved = max(float((e - b).abs().max()) for e, b in zip(expected, before))
     gap = max(float((a - e).abs().max()) for a, e in zip(after, expected))
-    return gap <= STEP_TOLERANCE * moved + 1e-12
+    return gap / (moved + 1e-12)
+
+
+def _step_matches(before, after, expected) -> bool:
+    return step_gap(before, after, expected) <= STEP_TOLERANCE
 
 
 def _step_mismatch(index: int, before, after, instances, optimizer: str):

@@ -1,0 +1,111 @@
+"""The judge decides alone: a child's "all passed" without sound evidence is no pass.
+
+These tests speak to the judge the way a fully compromised kata child could: with no
+evidence, forged evidence, or evidence of code that does something else, and check that it
+refutes each one by name. Then every built-in kata's reference solution passes with the judge's
+evidence in its result.
+"""
+
+from __future__ import annotations
+
+import torch
+import pytest
+
+from katacheck.checks.evidence import linear_layers, plain
+from katacheck.checks.data import probe_inputs
+from katacheck.plugins import get_pack
+from katacheck.result import CheckResult, KataResult, Status
+from katacheck.runner.parent import dsession, run_kata
+from katacheck.runner.parent.dsession import _judged
+
+KATAS = ["01_duas_camadas", "02_relu", "03_adam", "04_zero_grad", "05_gpu"]
+
+
+def _claimed_pass(kata) -> KataResult:
+    """What a child in full control would report: every check of the kata passed."""
+    names = [line.split("(")[0][4:] for line in kata.tests_path.read_text().splitlines() if line.startswith("def test_")]
+    return KataResult(kata.id, kata.title, checks=tuple(CheckResult(n, n, Status.PASS) for n in names))
+
+
+def _forward_evidence(label: str, model: torch.nn.Module, inputs: torch.Tensor) -> dict:
+    with torch.no_grad():
+        outputs = model(inputs)
+    return {"label": label, **plain({"inputs": inputs, "outputs": outputs, "linears": linear_layers(model)})}
+
+
+class _ThrownAwayReLU(torch.nn.Module):
+    def __init__(self, n_entrada=10, n_oculta=5, n_saida=1):
+        super().__init__()
+        self.camada1 = torch.nn.Linear(n_entrada, n_oculta)
+        self.camada2 = torch.nn.Linear(n_oculta, n_saida)
+
+    def forward(self, x):
+        return self.camada2(self.camada1(x))
+
+
+@pytest.mark.parametrize("kata_id", KATAS)
+def test_a_claimed_pass_without_evidence_fails(kata_id):
+    kata = get_pack("fundamentos").get(kata_id)
+    result = _judged(kata, _claimed_pass(kata), [])
+    assert not result.passed
+    codes = {check.diagnosis.code for check in result.checks if check.diagnosis is not None}
+    assert codes == {"judge.no_evidence"}, codes
+
+
+def test_forged_outputs_of_a_model_without_the_relu_are_named():
+    kata = get_pack("fundamentos").get("02_relu")
+    evidence = [_forward_evidence("padrao", _ThrownAwayReLU(), probe_inputs(16, 10)),
+                _forward_evidence("outros", _ThrownAwayReLU(7, 4, 3), probe_inputs(16, 7))]
+    result = _judged(kata, _claimed_pass(kata), evidence)
+    failed = {check.name: check.diagnosis.code for check in result.checks if not check.passed}
+    assert failed == {"test_relu_entre_as_camadas": "judge.activation_unused",
+                      "test_outros_tamanhos": "judge.activation_unused"}
+    assert "ReLU" in result.checks[1].diagnosis.message
+
+
+def test_evidence_on_inputs_the_judge_did_not_choose_is_refused():
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    model = torch.nn.Sequential(torch.nn.Linear(10, 5), torch.nn.Linear(5, 1))
+    evidence = [_forward_evidence("padrao", model, torch.zeros(16, 10)),  # zeros hide any activation
+                _forward_evidence("outros", torch.nn.Sequential(torch.nn.Linear(7, 4), torch.nn.Linear(4, 3)),
+                                  probe_inputs(16, 7))]
+    result = _judged(kata, _claimed_pass(kata), evidence)
+    failed = {check.name: check.diagnosis.code for check in result.checks if not check.passed}
+    assert failed == {"test_tamanhos_padrao": "judge.other_inputs"}
+
+
+def test_forged_trajectory_that_never_moves_cannot_pass():
+    """A trajectory of an Adam with lr=0 replays exactly, but the loss the judge recomputes
+    from the final parameters did not fall."""
+    kata = get_pack("fundamentos").get("03_adam")
+    torch.manual_seed(0)
+    model = torch.nn.Linear(10, 1)
+    params = [p.detach() for p in model.parameters()]
+    steps = [{"params": params, "optimizer": "Adam", "instance": 0, "settings": {"lr": 0.0}, "covers": []}] * 5
+    evidence = [{"label": "treino", **plain({"steps": steps, "final": params, "names": ["weight", "bias"]})}]
+    result = _judged(kata, _claimed_pass(kata), evidence)
+    failed = {check.name: check.diagnosis.code for check in result.checks if not check.passed}
+    assert failed == {"test_perda_diminui": "judge.loss"}, failed
+
+
+def test_a_judge_that_cannot_answer_means_no_pass(tmp_path, monkeypatch):
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    broken = tmp_path / "judge.py"
+    broken.write_text("def julgar(evidencias):\n    raise RuntimeError('quebrou')\n")
+    monkeypatch.setattr(type(kata), "judge_path", property(lambda self: broken))
+    result = _judged(kata, _claimed_pass(kata), [])
+    assert not result.passed and result.fatal.code == "fatal.judge"
+
+
+@pytest.mark.parametrize("kata_id", KATAS)
+def test_every_solution_passes_with_the_judges_evidence(kata_id):
+    kata = get_pack("fundamentos").get(kata_id)
+    result = run_kata(kata, kata.solution_path, cwd=kata.directory)
+    assert result.passed, result
+    assert result.extras["judge"]["evidence"] and result.extras["judge"]["findings"] == 0
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _stop_workers():
+    yield
+    dsession.shutdown()
