@@ -109,3 +109,28 @@ def test_every_solution_passes_with_the_judges_evidence(kata_id):
 def _stop_workers():
     yield
     dsession.shutdown()
+
+
+def _assembled(events: list[dict]) -> KataResult:
+    from katacheck.runner.channel import Stream
+    from katacheck.runner.parent.dsession import _assemble, _Outcome
+
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    return _assemble(kata, Stream(events), _Outcome(), 10.0, 0.1)
+
+
+def test_a_signed_but_malformed_check_is_a_tamper_not_a_crash():
+    """A bent plugin could sign an outcome our plugin never writes ("skipped"): no pass, no crash."""
+    events = [{"event": "collected", "names": ["a"]}, {"event": "start", "name": "a", "title": "a"},
+              {"event": "check", "check": {"name": "a", "title": "a", "outcome": "skipped"}},
+              {"event": "done", "exitstatus": 0}]
+    result = _assembled(events)
+    assert not result.passed and result.fatal.code == "fatal.tampered.stream"
+
+
+def test_evidence_outside_its_check_is_out_of_order():
+    events = [{"event": "collected", "names": ["a"]}, {"event": "evidence", "name": "a", "items": []},
+              {"event": "start", "name": "a", "title": "a"},
+              {"event": "check", "check": {"name": "a", "title": "a", "outcome": "pass"}},
+              {"event": "done", "exitstatus": 0}]
+    assert _assembled(events).fatal.code == "fatal.tampered.checks"

@@ -356,7 +356,11 @@ def _assemble(kata: Kata, stream: Stream, outcome: _Outcome, timeout: float, dur
     if outcome.results_overflowed:
         stream.forged = "overflow"
     order_problem = _order_problem(events)
-    checks = tuple(_in_language(kata, CheckResult.from_dict(e["check"])) for e in events if e["event"] == "check")
+    try:
+        checks = tuple(_in_language(kata, CheckResult.from_dict(e["check"])) for e in events if e["event"] == "check")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # Signed by the child but not the shape our plugin writes: the child's plugin was bent.
+        checks, stream.forged = (), stream.forged or "shape"
     done = next((e for e in events if e["event"] == "done"), None)
     tampered = next((e for e in events if e["event"] == "tamper"), None)
     running = _running_check(events)
