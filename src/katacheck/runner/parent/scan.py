@@ -7,6 +7,14 @@ does: importing the checker's insides, reassigning attributes of torch, pytest, 
 ``atexit``, writing to raw descriptors, signalling processes, skipping checks, and running code
 built at run time (``exec``/``eval``), which would hide all of the above from this scan.
 
+It reads exactly what the child will run: the file's bytes, parsed as Python parses them, so a
+PEP 263 ``# coding:`` line is honoured (read as UTF-8 text, a ``# coding: utf-7`` file can hide
+a line of code inside what looks like a comment, ``+AAo-`` being its newline). The child runs
+only UTF-8 sources, compiled from those same bytes (:mod:`katacheck.checks.loading`: no
+bytecode cache, any other encoding refused with a neutral diagnosis at the declaration's line,
+because a ``latin-1`` line is usually an old editor's habit, not a trick). A file whose coding
+line names another encoding is still scanned in it here, so that what it hides is found.
+
 Each finding becomes a ``fatal.tampered.<kind>`` diagnosis pointing at the line. The rules are
 deliberately narrow (``import pytest``, ``sys.path.append``, ``gc.collect()``, ``self._x`` and
 ``ctypes`` stay allowed) so that an honest beginner is never accused: ``tests/test_cheats.py``
@@ -16,7 +24,8 @@ runs the scan over every realistic variant, stub and solution and expects silenc
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 #: Packages that are the checker itself: a kata file has no business importing them.
@@ -55,22 +64,46 @@ class Finding:
 
 
 def scan_file(path: Path) -> list[Finding]:
-    """The findings in a learner's file; none when it does not parse (pytest reports that)."""
+    """The findings in a learner's file; none when it does not parse (the child reports that)."""
     try:
-        source = path.read_text(encoding="utf-8", errors="replace")
+        source = path.read_bytes()
     except OSError:
         return []
     return scan_source(source)
 
 
-def scan_source(source: str) -> list[Finding]:
+def scan_source(source: str | bytes) -> list[Finding]:
+    """The findings in a learner's source: bytes as they are on disk (a text is taken as the
+    UTF-8 file it came from), decoded as Python does, by their coding line if they have one."""
+    if isinstance(source, str):
+        source = source.encode("utf-8", "surrogateescape")
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, UnicodeError):
         return []
     scanner = _Scanner()
     scanner.visit(tree)
-    return sorted(scanner.findings, key=lambda f: f.line)
+    findings = sorted(scanner.findings, key=lambda f: f.line)
+    declaration = _foreign_coding_line(source)
+    if declaration is not None:
+        # Lines counted in the declared encoding are not the lines an editor shows: the
+        # declaration that hid them is the line to point at.
+        findings = [replace(finding, line=declaration) for finding in findings]
+    return findings
+
+
+#: PEP 263's coding declaration, on line 1 or 2.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _foreign_coding_line(source: bytes) -> int | None:
+    """The line (1 or 2) of a coding declaration naming anything but UTF-8, or None."""
+    for number, line in enumerate(source.split(b"\n", 2)[:2], start=1):
+        found = _CODING.match(line)
+        if found:
+            name = found.group(1).decode("ascii", "replace").lower().replace("_", "-")
+            return None if name in ("utf-8", "utf8", "utf-8-sig") else number
+    return None
 
 
 class _Scanner(ast.NodeVisitor):
