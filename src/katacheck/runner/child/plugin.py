@@ -50,6 +50,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
     from katacheck.checks import context
     from katacheck.checks.diagnose import diagnose
     from katacheck.checks.failures import learner_abort, learner_traceback
+    from katacheck.runner.child.imports import install_import_guard
     from katacheck.runner.child.integrity import Tripwire, install_audit_hook, prime_torch
 
     context.set_learner_file(learner_path)
@@ -124,10 +125,12 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             # Everything the checks need is imported now, and no learner code has run yet.
             prime_torch()
             modules = {item.module for item in session.items if getattr(item, "module", None) is not None}
+            # Before the snapshot: the tripwire then sees the guard taken out of sys.meta_path.
+            guard = install_import_guard(learner_path, {os.path.dirname(m.__file__) for m in modules}, tamper)
             tripwire = Tripwire(extra_modules=modules, pluginmanager=session.config.pluginmanager)
             tripwire.check_code = False  # the audit hook watches __code__ and defaults
             state["tripwire"] = tripwire
-            install_audit_hook(learner_path, tamper)
+            install_audit_hook(learner_path, tamper, guard)
 
         @pytest.hookimpl(wrapper=True)
         def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
