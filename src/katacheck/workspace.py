@@ -6,6 +6,11 @@ through :meth:`Workspace.updating_progress`, which holds a lock on ``.katacheck/
 from the read to the write: ``katacheck watch`` in one terminal and ``katacheck verify`` in
 another never overwrite each other's update.
 
+A pass that unlocks ``katacheck solution`` is also *signed* (:class:`PassSeal`): an HMAC over
+the workspace's absolute path, the kata and the pack, with a key kept outside the workspace, in
+the learner's own data folder. Adding a kata to ``passed`` by hand unlocks nothing; this stops
+a casual edit, not a learner who reads the installed katacheck and the key in their own home.
+
 A progress file that is not JSON, or JSON of the wrong shape, is kept aside as
 ``progresso.danificado-<data>.json``, rebuilt from what the workspace's files still tell (the
 current kata, not which katas passed) and the learner is told so, once.
@@ -14,8 +19,11 @@ current kata, not which katas passed) and the learner is told so, once.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
 import time
 from collections.abc import Iterator
@@ -93,14 +101,23 @@ class Progress:
     attempts: dict[str, int] = field(default_factory=dict)
     hints_revealed: dict[str, int] = field(default_factory=dict)
     failed_in_a_row: dict[str, int] = field(default_factory=dict)
+    #: Kata → the seal of its pass (:class:`PassSeal`); a file without it is an older one.
+    signatures: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Passes verified by this process, to be sealed when the progress is saved (not saved).
+        self.verified_passes: set[str] = set()
 
     def record_verification(self, kata_id: str, passed: bool) -> None:
-        """Count an attempt; a pass is kept for good (it unlocks ``next`` and ``solution``)."""
+        """Count an attempt; a pass is kept for good (it unlocks ``next`` and, sealed when
+        :meth:`Workspace.updating_progress` saves it, ``solution``)."""
         self.attempts[kata_id] = self.attempts.get(kata_id, 0) + 1
         self.last_result[kata_id] = "passed" if passed else "failed"
         self.failed_in_a_row[kata_id] = 0 if passed else self.failed_in_a_row.get(kata_id, 0) + 1
-        if passed and kata_id not in self.passed:
-            self.passed.append(kata_id)
+        if passed:
+            self.verified_passes.add(kata_id)
+            if kata_id not in self.passed:
+                self.passed.append(kata_id)
 
     def reveal_hint(self, kata_id: str, total: int) -> int:
         """Reveal one more of the kata's ``total`` hints; returns how many are revealed now."""
@@ -160,7 +177,58 @@ _PROGRESS_SHAPE = {
     "attempts": _is_table_of(int),
     "hints_revealed": _is_table_of(int),
     "failed_in_a_row": _is_table_of(int),
+    "signatures": _is_table_of(str),
 }
+
+
+class PassSeal:
+    """The signature of a kata's pass in one workspace: HMAC-SHA256 over (the workspace's
+    absolute path, the kata, the pack) with a key of this user's, outside every workspace
+    (:meth:`key_path`), made on first use, readable by its owner only."""
+
+    KEY_BYTES = 32
+
+    @staticmethod
+    def key_path() -> Path:
+        """``$XDG_DATA_HOME/katacheck/chave``, or ``~/.local/share/katacheck/chave``."""
+        data_home = os.environ.get("XDG_DATA_HOME", "")
+        base = Path(data_home) if os.path.isabs(data_home) else Path.home() / ".local" / "share"
+        return base / "katacheck" / "chave"
+
+    @classmethod
+    def key(cls, *, create: bool) -> bytes | None:
+        """The key; None when there is none and ``create`` is false. ``OSError`` when it cannot
+        be read or made, ``ValueError`` when the file is not a key."""
+        path = cls.key_path()
+        if not path.exists():
+            if not create:
+                return None
+            cls._create(path)
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) != cls.KEY_BYTES:
+            raise ValueError(f"{path}: not a key of {cls.KEY_BYTES} bytes")
+        return key
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """Write a fresh key at ``path`` atomically, 0600: another process making one at the same
+        time wins, and both use its key."""
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".chave.")  # mode 0600
+        try:
+            with os.fdopen(handle, "w", encoding="ascii") as file:
+                file.write(secrets.token_hex(cls.KEY_BYTES) + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)  # never replaces a key already there
+        finally:
+            os.unlink(temporary)
+
+    @staticmethod
+    def sign(key: bytes, root: Path, kata_id: str, pack_name: str) -> str:
+        message = "\0".join((str(root.resolve()), kata_id, pack_name)).encode("utf-8", "surrogateescape")
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -303,8 +371,31 @@ class Workspace:
             progress = self._load_or_recover()
             before = progress.to_json()
             yield progress
+            self._seal_passes(progress)
             if progress.to_json() != before:
                 self.save_progress(progress)
+
+    def _seal_passes(self, progress: Progress) -> None:
+        """Sign the passes this process verified (a key that cannot be made leaves them unsigned:
+        verifying never fails for it, ``katacheck solution`` says why it stays locked)."""
+        if not progress.verified_passes:
+            return
+        try:
+            key = PassSeal.key(create=True)
+        except (OSError, ValueError):
+            return
+        for kata_id in sorted(progress.verified_passes):
+            progress.signatures[kata_id] = PassSeal.sign(key, self.root, kata_id, self.pack_name)
+        progress.verified_passes.clear()
+
+    def has_sealed_pass(self, progress: Progress, kata_id: str) -> bool:
+        """Whether ``progress`` holds a valid seal of ``kata_id``'s pass in this workspace.
+        ``OSError``/``ValueError`` when the key exists but cannot be read."""
+        seal = progress.signatures.get(kata_id)
+        key = PassSeal.key(create=False) if seal else None
+        if key is None:
+            return False
+        return hmac.compare_digest(seal, PassSeal.sign(key, self.root, kata_id, self.pack_name))
 
     def save_progress(self, progress: Progress) -> None:
         """Write ``progress`` atomically. A read-modify-write uses :meth:`updating_progress`."""
