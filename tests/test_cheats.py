@@ -7,16 +7,24 @@ A cheat is a learner file for some kata, with a header::
     #                    marks a known gap of the in-process layers (the scan must catch it)
     # kata: <kata id>
     # env: NAME=value    set while the corpus runs ({workspace} is the cheat's folder)
+    # link: solution     the learner's file is a symbolic link to the kata's reference solution
+    # pyc: solution      the reference solution, compiled with the "unchecked hash" flag, is
+    #                    planted as the learner file's cached bytecode (``__pycache__/*.pyc``)
+    # never: NAME        a file that must not exist in the workspace after the run (a marker
+    #                    that a workspace file writes if anything imports it)
 
-Below the learner's file, ``# === arquivo: NAME ===`` starts another file of the cheat's
-workspace (a ``conftest.py``, a ``pytest.ini``...). Each cheat is run twice when it can be: the
-whole pipeline, and the child's own defences alone, so that both layers are shown to hold.
+A PEP 263 coding line may come first (the declaration must be on line 1 or 2). Below the
+learner's file, ``# === arquivo: NAME ===`` starts another file of the cheat's workspace (a
+``conftest.py``, a ``pytest.ini``...). Each cheat is run twice when it can be: the whole
+pipeline, and the child's own defences alone, so that both layers are shown to hold.
 Everything runs in one module fixture, two children at a time.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import py_compile
 import re
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +33,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_katacheck
+from katacheck.errors import ExitCode
 from katacheck.i18n import t
 from katacheck.plugins import get_pack
 from katacheck.runner.channel import open_writer, read_stream
@@ -35,7 +45,8 @@ from katacheck.runner.parent.scan import scan_source
 
 CHEATS_DIR = Path(__file__).resolve().parent / "cheats"
 ROOT = CHEATS_DIR.parent.parent
-HEADER = re.compile(r"^#\s*(?P<key>expect|runtime|kata|env):\s*(?P<value>.+?)\s*$")
+HEADER = re.compile(r"^#\s*(?P<key>expect|runtime|kata|env|link|pyc|never):\s*(?P<value>.+?)\s*$")
+CODING = re.compile(r"^[ \t\f]*#.*?coding[:=]")
 FILE_MARK = re.compile(r"^# === arquivo: (?P<name>[\w.]+) ===$", re.MULTILINE)
 
 pytestmark = pytest.mark.xdist_group(name="cheats")
@@ -50,19 +61,27 @@ class Cheat:
     source: str
     files: dict[str, str] = field(default_factory=dict)
     env: list[tuple[str, str]] = field(default_factory=list)
+    #: The kata file the learner's file links to (``link:``), or whose bytecode is planted (``pyc:``).
+    link: str | None = None
+    pyc: str | None = None
+    never: list[str] = field(default_factory=list)
 
 
 def load(path: Path) -> Cheat:
     text = path.read_text(encoding="utf-8")
     headers: dict[str, str] = {}
     env: list[tuple[str, str]] = []
-    for line in text.splitlines():
+    never: list[str] = []
+    lines = text.splitlines()
+    for line in lines[1:] if lines and CODING.match(lines[0]) else lines:
         match = HEADER.match(line)
         if match is None:
             break
         if match["key"] == "env":
             name, _, value = match["value"].partition("=")
             env.append((name, value))
+        elif match["key"] == "never":
+            never.append(match["value"])
         else:
             headers[match["key"]] = match["value"]
     missing = {"expect", "runtime", "kata"} - headers.keys()
@@ -70,7 +89,28 @@ def load(path: Path) -> Cheat:
         raise ValueError(f"{path.name}: header without {sorted(missing)}")
     parts = FILE_MARK.split(text)
     files = {parts[i]: parts[i + 1].lstrip("\n") for i in range(1, len(parts), 2)}
-    return Cheat(path.stem, headers["kata"], headers["expect"], headers["runtime"], parts[0], files, env)
+    return Cheat(path.stem, headers["kata"], headers["expect"], headers["runtime"], parts[0], files, env,
+                 link=headers.get("link"), pyc=headers.get("pyc"), never=never)
+
+
+def _kata_file(kata, name: str) -> Path:
+    return {"solution": kata.solution_path, "stub": kata.stub_path}[name]
+
+
+def plant(cheat: Cheat, workspace: Path, kata) -> Path:
+    """Write the cheat's workspace: the learner's file (or the link in its place), its other
+    files, and the planted bytecode; returns the learner's file."""
+    learner = workspace / kata.learner_filename
+    if cheat.link is not None:
+        learner.symlink_to(_kata_file(kata, cheat.link))
+    else:
+        learner.write_text(cheat.source, encoding="utf-8")
+    for name, content in cheat.files.items():
+        (workspace / name).write_text(content, encoding="utf-8")
+    if cheat.pyc is not None:
+        py_compile.compile(str(_kata_file(kata, cheat.pyc)), cfile=importlib.util.cache_from_source(str(learner)),
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH, doraise=True)
+    return learner
 
 
 CHEATS = [load(path) for path in sorted(CHEATS_DIR.glob("*.py"))]
@@ -84,10 +124,7 @@ def _run_corpus(folder: Path) -> dict[tuple[str, str], KataResult]:
         workspace = folder / cheat.name
         workspace.mkdir()
         kata = pack.get(cheat.kata)
-        learner = workspace / kata.learner_filename
-        learner.write_text(cheat.source, encoding="utf-8")
-        for name, content in cheat.files.items():
-            (workspace / name).write_text(content, encoding="utf-8")
+        learner = plant(cheat, workspace, kata)
         for name, value in cheat.env:
             environment.setdefault(name, []).append(value.replace("{workspace}", str(workspace)))
         if not scan_source(cheat.source):
@@ -111,8 +148,13 @@ def _run_corpus(folder: Path) -> dict[tuple[str, str], KataResult]:
 
 
 @pytest.fixture(scope="module")
-def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], KataResult]:
-    return _run_corpus(tmp_path_factory.mktemp("cheats"))
+def corpus_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cheats")
+
+
+@pytest.fixture(scope="module")
+def verdicts(corpus_folder: Path) -> dict[tuple[str, str], KataResult]:
+    return _run_corpus(corpus_folder)
 
 
 def _codes(result: KataResult) -> list[str | None]:
@@ -144,13 +186,118 @@ def test_the_child_alone_catches_cheat(cheat: Cheat, verdicts) -> None:
     _assert_caught(verdicts[cheat.name, "runtime"], cheat.runtime, f"{cheat.name} (runtime)")
 
 
+@pytest.mark.parametrize("cheat", [c for c in CHEATS if c.never], ids=lambda c: c.name)
+def test_workspace_files_are_never_imported(cheat: Cheat, verdicts, corpus_folder: Path) -> None:
+    assert verdicts[cheat.name, "full"] is not None
+    for marker in cheat.never:
+        assert not (corpus_folder / cheat.name / marker).exists(), marker
+
+
 def test_the_corpus_covers_the_issue() -> None:
     expected = {c.expect for c in CHEATS} | {c.runtime for c in CHEATS}
     assert len(CHEATS) >= 12
     for code in ("fatal.tampered.import", "fatal.tampered.patch", "fatal.tampered.runtime",
-                 "fatal.tampered.stream", "fatal.tampered.skip", "fatal.tampered.atexit", "fatal.exited"):
+                 "fatal.tampered.stream", "fatal.tampered.skip", "fatal.tampered.atexit", "fatal.exited",
+                 # Verdicts nobody can forge: stdlib-routed frames, a skip from inside the standard
+                 # library, a hidden encoding, workspace modules, a link, the reference solution.
+                 "fatal.tampered.introspection", "check.not_run", "learner.encoding",
+                 "learner.workspace_import", "fatal.learner_file.symlink", "module_not_found"):
         assert code in expected, code
     assert any(c.files for c in CHEATS) and any(c.env for c in CHEATS)
+    assert any(c.link for c in CHEATS) and any(c.pyc for c in CHEATS) and any(c.never for c in CHEATS)
+
+
+def test_katacheck_verify_never_imports_the_workspace(tmp_path: Path) -> None:
+    """The workspace's root ``__init__.py`` and ``conftest.py`` would approve everything if any
+    process imported them: a real ``katacheck verify`` fails the kata, and their markers never
+    appear."""
+    cheat = next(c for c in CHEATS if c.name == "raiz_da_area_de_trabalho")
+    assert run_katacheck("next", cwd=tmp_path).returncode == 0
+    plant(cheat, tmp_path, get_pack("fundamentos").get(cheat.kata))  # over the stub `next` wrote
+    result = run_katacheck("verify", cwd=tmp_path)
+    assert result.returncode == ExitCode.KATA_FAILED, result.stdout + result.stderr
+    assert "O modelo tem 1 camada(s) nn.Linear" in result.stdout
+    assert [marker for marker in cheat.never if (tmp_path / marker).exists()] == []
+
+
+#: An honest learner's habits with the standard library, inside the training loop: none of them
+#: is tampering, though each raises an audit event with the learner's file on the stack.
+HONEST_STANDARD_LIBRARY = '''
+import collections
+import copy
+import dataclasses
+import functools
+import inspect
+import logging
+import traceback
+import typing
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import torch
+from torch import nn
+
+Passo = collections.namedtuple("Passo", "epoca perda")
+logging.basicConfig(level=logging.INFO)
+registro = logging.getLogger("treino")
+
+
+class Ponto(typing.NamedTuple):
+    epoca: int
+
+
+@dataclasses.dataclass
+class Config:
+    lr: float = 0.01
+
+
+class SimpleLinearModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+def _epoca(modelo, otimizador, criterio, X, y):
+    otimizador.zero_grad()
+    perda = criterio(modelo(X), y)
+    perda.backward()
+    otimizador.step()
+    return perda.item()
+
+
+def treinar(modelo, X, y, epocas=100):
+    assert "modelo" in inspect.signature(treinar).parameters
+    copy.deepcopy(modelo)
+    otimizador = functools.partial(torch.optim.Adam, lr=Config().lr)(modelo.parameters())
+    criterio = nn.MSELoss()
+    perdas = []
+    with ThreadPoolExecutor(1) as pool:
+        for epoca in range(epocas):
+            perdas.append(pool.submit(_epoca, modelo, otimizador, criterio, X, y).result())
+            registro.info("%s", Passo(Ponto(epoca).epoca, perdas[-1]))
+    try:
+        raise ValueError("só para ver o traceback")
+    except ValueError:
+        registro.debug(traceback.format_exc())
+        logging.exception("ok")
+    warnings.warn("treino terminado")
+    return perdas
+'''
+
+
+def test_honest_standard_library_use_is_no_tampering(tmp_path: Path) -> None:
+    """The audit hook looks through the standard library only where it passes calls along:
+    ``logging`` reading its caller's frame, ``traceback`` reading a traceback, ``namedtuple``
+    and ``dataclasses`` generating code, a thread pool running the learner's function are not
+    the learner's doing. The kata passes, the scan silent."""
+    learner = tmp_path / "03_adam.py"
+    learner.write_text(HONEST_STANDARD_LIBRARY, encoding="utf-8")
+    assert scan_source(HONEST_STANDARD_LIBRARY) == []
+    result = run_kata(get_pack("fundamentos").get("03_adam"), learner)
+    assert result.passed, render_text(result)
 
 
 def test_static_findings_point_at_the_line(verdicts) -> None:
