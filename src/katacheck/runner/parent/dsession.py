@@ -26,6 +26,7 @@ import atexit
 import os
 import re
 import selectors
+import shutil
 import signal
 import time
 from dataclasses import dataclass, replace
@@ -36,7 +37,7 @@ from katacheck import settings
 from katacheck.i18n import language, t
 from katacheck.result import CheckResult, Diagnosis, KataResult, Location, Status, truncate
 from katacheck.runner.channel import Stream, read_stream
-from katacheck.runner.parent.workermanage import Worker, WorkerDied, WorkerPool
+from katacheck.runner.parent.workermanage import Sandbox, Worker, WorkerDied, WorkerPool
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -115,7 +116,7 @@ def run_kata(
     job = {"tests": str(kata.tests_path), "learner": str(learner_file.resolve()), "cwd": str(cwd),
            "memory_mb": _memory_mb(memory_mb), "max_file_mb": MAX_FILE_MB, "timeout": timeout,
            "lang": language()}
-    outcome = _run_on_a_worker(job, timeout)
+    outcome = _run_on_a_worker(job, timeout, learner_file=learner_file)
     stream = read_stream(outcome.results)
     result = _assemble(kata, stream, outcome, timeout, time.monotonic() - started, learner_file)
     if result.fatal is not None and result.fatal.location is None:
@@ -179,10 +180,13 @@ class _Outcome:
     peak_kb: int = 0
 
 
-def _run_on_a_worker(job: dict[str, Any], timeout: float, *, stdin: bytes | None = None) -> _Outcome:
+def _run_on_a_worker(job: dict[str, Any], timeout: float, *, stdin: bytes | None = None,
+                     learner_file: Path | None = None) -> _Outcome:
     worker = _pool.acquire()
     healthy = False
     try:
+        if worker.scratch is not None and learner_file is not None:
+            job = _into_scratch(job, learner_file, worker.scratch)
         worker.wait_ready()
     except WorkerDied as error:
         return _Outcome(returncode=-signal.SIGKILL, worker_failed=True, worker_error=str(error))
@@ -195,6 +199,31 @@ def _run_on_a_worker(job: dict[str, Any], timeout: float, *, stdin: bytes | None
     finally:
         worker.child_pid = None
         _pool.release(worker, healthy=healthy)
+
+
+def _into_scratch(job: dict[str, Any], learner_file: Path, scratch: Path) -> dict[str, Any]:
+    """``job`` on a copy of the learner's file, alone in the sandboxed worker's folder: the one
+    submission its child can see."""
+    for entry in scratch.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    copy = scratch / learner_file.name
+    shutil.copyfile(learner_file, copy)
+    return {**job, "learner": str(copy), "cwd": str(scratch)}
+
+
+def use_sandbox(mode: str, katas: list[Kata]) -> None:
+    """Run every kata from now on in workers under ``mode`` (``"bwrap"`` or ``"none"``): under
+    bubblewrap, a worker sees the Python environment, the kata folders with every reference
+    solution masked, and one folder of its own where each run's learner file is copied."""
+    if mode != "bwrap":
+        _pool.use_sandbox(None)
+        return
+    from katacheck.plugins import packs
+    from katacheck.runner.parent import sandbox
+
+    folders = sorted({kata.directory.parent for kata in katas} | {pack.directory for pack in packs().values()})
+    hidden = sandbox.kata_solutions([*folders, *sandbox.python_paths()])
+    _pool.use_sandbox(Sandbox(readable=tuple(folders), hidden=tuple(hidden)))
 
 
 def _run_job(worker: Worker, job: dict[str, Any], timeout: float, stdin: bytes | None = None) -> _Outcome:
@@ -248,8 +277,7 @@ def _run_job(worker: Worker, job: dict[str, Any], timeout: float, stdin: bytes |
                         selector.unregister(key.fd)
         except WorkerDied:
             outcome.worker_failed = True
-            if worker.child_pid is not None:
-                _kill_group(worker.child_pid)
+            worker.kill_child()
         finally:
             os.close(results_r)
             os.close(output_r)
@@ -332,13 +360,6 @@ def _refused_file(learner_file: Path, cwd: Path) -> Diagnosis | None:
     return Diagnosis(message=t(f"fatal.learner_file.{cause}", file=learner_file.name),
                      hint=t("fatal.learner_file.hint", file=learner_file.name, kata=learner_file.stem),
                      code=f"fatal.learner_file.{cause}")
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _memory_mb(memory_mb: int | None) -> int:

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Largest control message, in bytes.
@@ -41,11 +44,17 @@ class Worker:
     #: How a worker starts; its socket's descriptor number is appended.
     COMMAND = (sys.executable, "-I", "-m", "katacheck.runner.worker.forkserver")
 
-    def __init__(self) -> None:
+    def __init__(self, sandbox: Sandbox | None = None) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        #: Under a sandbox: the one folder the worker (and so each child) may see of the
+        #: submissions; each run's learner file is copied into it first.
+        self.scratch = Path(tempfile.mkdtemp(prefix="katacheck-entrega-")) if sandbox else None
+        command = [*self.COMMAND, str(theirs.fileno())]
+        if sandbox is not None:
+            command = sandbox.wrap(command, self.scratch)
         try:
             self.process = subprocess.Popen(
-                [*self.COMMAND, str(theirs.fileno())],
+                command,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 # Not the workspace: nothing in it may end up on the worker's path.
@@ -94,10 +103,19 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def sandboxed_as(self, sandbox: Sandbox | None) -> bool:
+        return (self.scratch is not None) == (sandbox is not None)
+
+    def kill_child(self) -> None:
+        """Kill the running kata child's process group, when the worker can no longer do it."""
+        # Under a sandbox the pid is the sandbox's own numbering (its pid namespace): the
+        # sandbox ends with its bubblewrap process instead.
+        if self.child_pid is not None and self.scratch is None:
+            _kill_group(self.child_pid)
+
     def stop(self) -> None:
         """End the worker (and, through its socket closing, its running child)."""
-        if self.child_pid is not None:
-            _kill_group(self.child_pid)
+        self.kill_child()
         try:
             self.socket.close()
         except OSError:
@@ -108,6 +126,21 @@ class Worker:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not fail
             pass
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """How workers start under bubblewrap (:mod:`.sandbox`): what they may read, what is masked."""
+
+    readable: tuple[Path, ...]
+    hidden: tuple[Path, ...]
+
+    def wrap(self, command: list[str], scratch: Path) -> list[str]:
+        from katacheck.runner.parent import sandbox
+
+        return sandbox.wrap(command, scratch=scratch, readable=self.readable, hidden=self.hidden)
 
 
 class WorkerPool:
@@ -118,13 +151,24 @@ class WorkerPool:
         self._busy: set[Worker] = set()
         self._condition = threading.Condition()
         self.slots = 1
+        self.sandbox: Sandbox | None = None
+
+    def use_sandbox(self, sandbox: Sandbox | None) -> None:
+        """Start workers under ``sandbox`` from now on (None: none); idle ones are replaced."""
+        with self._condition:
+            if sandbox == self.sandbox:
+                return
+            self.sandbox = sandbox
+            stale, self._idle = self._idle, []
+        for worker in stale:
+            worker.stop()
 
     def warm_up(self, count: int) -> None:
         """Have at least ``count`` workers (idle or busy), starting the missing ones now."""
         with self._condition:
             self.slots = max(self.slots, count)
             missing = count - len(self._idle) - len(self._busy)
-            self._idle.extend(Worker() for _ in range(max(missing, 0)))
+            self._idle.extend(Worker(self.sandbox) for _ in range(max(missing, 0)))
 
     def acquire(self) -> Worker:
         """An idle, live worker (started if a slot is free); waits while every slot is busy."""
@@ -132,12 +176,12 @@ class WorkerPool:
             while True:
                 while self._idle:
                     worker = self._idle.pop()
-                    if worker.alive():
+                    if worker.alive() and worker.sandboxed_as(self.sandbox):
                         self._busy.add(worker)
                         return worker
                     worker.stop()
                 if len(self._busy) < self.slots:
-                    worker = Worker()
+                    worker = Worker(self.sandbox)
                     self._busy.add(worker)
                     return worker
                 self._condition.wait()
@@ -146,11 +190,11 @@ class WorkerPool:
         """Give ``worker`` back; an unhealthy one is stopped and a fresh one takes its slot."""
         with self._condition:
             self._busy.discard(worker)
-            if healthy and worker.alive():
+            if healthy and worker.alive() and worker.sandboxed_as(self.sandbox):
                 self._idle.append(worker)
             else:
                 worker.stop()
-                self._idle.append(Worker())
+                self._idle.append(Worker(self.sandbox))
             self._condition.notify()
 
     def stop_running(self) -> None:

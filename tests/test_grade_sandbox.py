@@ -1,0 +1,76 @@
+"""``katacheck grade`` under bubblewrap, end to end: what a submission's child can and cannot see.
+
+Two submissions are graded in one real ``katacheck grade --sandbox bwrap`` process: one solves a
+kata, one tries to read the reference solution, the other learner's file and the teacher's
+home, and to reach the network, and says what it saw in the error it raises. Skipped where
+bubblewrap cannot run (no package, or no user namespaces).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from katacheck.runner.parent import sandbox
+from conftest import run_katacheck
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(not sandbox.probe()[0], reason="bubblewrap cannot run here")
+
+SNOOP = """
+import os
+import socket
+
+vistos = []
+for caminho in [{solution!r}, {other!r}, {home!r}]:
+    try:
+        with open(caminho, encoding="utf-8") as arquivo:
+            vistos.append(f"{{os.path.basename(caminho)}}={{len(arquivo.read())}}")
+    except OSError as erro:
+        vistos.append(f"{{os.path.basename(caminho)}}={{type(erro).__name__}}")
+servidor = socket.socket()
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2)
+    vistos.append("rede=conectou")
+except OSError as erro:
+    vistos.append(f"rede={{type(erro).__name__}}")
+raise RuntimeError("VISTOS " + " ".join(vistos))
+"""
+
+
+def test_each_child_sees_only_its_own_submission(tmp_path):
+    import socket
+
+    listener = socket.socket()  # a server the sandbox must not reach
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    home_secret = tmp_path / "casa_do_professor.txt"
+    home_secret.write_text("notas da turma", encoding="utf-8")
+    turma = tmp_path / "turma"
+    for name in ("ana", "bia"):
+        run_katacheck("init", str(turma / name), cwd=tmp_path)
+    shutil.copy(REPO / "katas" / "03_adam" / "solution.py", turma / "ana" / "03_adam.py")
+    (turma / "bia" / "01_duas_camadas.py").write_text(textwrap.dedent(SNOOP.format(
+        solution=str(REPO / "katas" / "01_duas_camadas" / "solution.py"),
+        other=str(turma / "ana" / "03_adam.py"), home=str(home_secret),
+        port=listener.getsockname()[1])), encoding="utf-8")
+    done = run_katacheck("grade", str(turma), "--sandbox", "bwrap", "--kata", "01_duas_camadas",
+                         "--kata", "03_adam", "--csv", str(tmp_path / "notas.csv"),
+                         "--report", str(tmp_path / "notas.json"), cwd=tmp_path)
+    listener.close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {(row["learner"], row["kata"]): row for row in csv.DictReader((tmp_path / "notas.csv").open())}
+    assert rows["ana", "03_adam"]["status"] == "pass", "a correct submission still passes in the sandbox"
+    cause = rows["bia", "01_duas_camadas"]["cause"]
+    seen = dict(item.split("=") for item in cause.split("VISTOS ")[1].split() if item.count("=") == 1)
+    assert seen["solution.py"] in ("0", "PermissionError"), "the reference solution is masked"
+    assert seen["03_adam.py"] == "FileNotFoundError", "another learner's file is not there"
+    assert seen["casa_do_professor.txt"] == "FileNotFoundError", "the teacher's files are not there"
+    assert seen["rede"] != "conectou", "no network"
+    assert json.loads((tmp_path / "notas.json").read_text())["sandbox"] == "bwrap"
