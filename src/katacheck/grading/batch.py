@@ -41,12 +41,15 @@ def grade(
     jobs: int | None = None,
     on_row: Callable[[Row], None] | None = None,
     course: list[Kata] | None = None,
+    sandbox: str = "none",
 ) -> Gradebook:
     """Grade every kata of ``katas`` in every submission; ``on_row`` hears of each row as it
     is decided (for a progress bar). Returns the gradebook in the order given.
 
     ``course`` is the whole pack in course order (default: ``katas``): CI reports number the
-    katas by their position in it.
+    katas by their position in it. ``sandbox`` is the mode in force, already resolved
+    (``"bwrap"`` or ``"none"``, :func:`katacheck.runner.parent.sandbox.resolve`): the gradebook
+    records it.
     """
     started = time.monotonic()
     notify = on_row or (lambda row: None)
@@ -85,7 +88,8 @@ def grade(
                 raise
     learners = [LearnerGrade(submission, [slots[i, j] for j in range(len(katas))])
                 for i, submission in enumerate(submissions)]
-    return Gradebook(pack=pack, katas=list(katas), learners=learners, seconds=time.monotonic() - started)
+    return Gradebook(pack=pack, katas=list(katas), learners=learners, seconds=time.monotonic() - started,
+                     sandbox=sandbox)
 
 
 def _without_running(submission: Submission, kata: Kata) -> Row | None:

@@ -10,6 +10,9 @@ Statuses (machine-readable, the same in every language):
 
 Every status but ``pass`` earns 0 points. ``cause`` is the diagnosis, in the learner's language,
 on one line: what a teacher reads in a spreadsheet.
+
+The JSON report also says which sandbox the runs had (``"sandbox": "bwrap"`` or ``"none"``, see
+:mod:`katacheck.runner.parent.sandbox`); the CSV's columns never change.
 """
 
 from __future__ import annotations
@@ -107,6 +110,8 @@ class Gradebook:
     katas: list[Kata]
     learners: list[LearnerGrade]
     seconds: float = 0.0
+    #: The sandbox the runs had: ``"bwrap"`` or ``"none"`` (never ``"auto"``: what was in force).
+    sandbox: str = "none"
 
     @property
     def rows(self) -> list[Row]:
@@ -136,6 +141,7 @@ class Gradebook:
         return {
             "version": REPORT_VERSION,
             "pack": self.pack,
+            "sandbox": self.sandbox,
             "katas": [{"id": kata.id, "title": kata.title, "points": json_number(kata.points)} for kata in self.katas],
             "learners": [
                 {
