@@ -264,6 +264,9 @@ def test_the_json_report_agrees_with_the_csv(graded) -> None:
     assert report["summary"]["status"] == counts
     assert report["summary"]["katas"][KATA] == counts
     assert report["summary"]["learners"] == len(expected)
+    from katacheck.runner.parent import sandbox
+
+    assert report["sandbox"] == sandbox.resolve("auto"), "the mode in force, never auto"
     assert {learner["kind"] for learner in report["learners"]} == {"workspace", "folder", "report", "missing"}
 
 
@@ -301,3 +304,70 @@ def test_an_unknown_kata_is_a_usage_error(cli, tmp_path: Path) -> None:
     result = cli("grade", str(tmp_path), "--kata", "99_nada")
     assert result.exit_code == 2
     assert "99_nada" in result.output
+
+
+# -- --sandbox: the mode in force is recorded (no kata runs: the class has no kata file) -------
+
+
+def _grade_nothing(cli, tmp_path: Path, *options: str):
+    """``grade`` of one empty folder with ``options``: (result, CSV text, JSON report)."""
+    (tmp_path / "turma" / "ana").mkdir(parents=True)
+    result = cli("grade", str(tmp_path / "turma"), "--kata", KATA, "--csv", str(tmp_path / "notas.csv"),
+                 "--report", str(tmp_path / "notas.json"), *options)
+    if result.exit_code != 0:
+        return result, None, None
+    return (result, (tmp_path / "notas.csv").read_text(encoding="utf-8"),
+            json.loads((tmp_path / "notas.json").read_text(encoding="utf-8")))
+
+
+def test_sandbox_none_is_recorded_and_never_probes(cli, tmp_path: Path, monkeypatch) -> None:
+    from katacheck.runner.parent import sandbox
+
+    monkeypatch.setattr(sandbox, "probe", lambda: pytest.fail("--sandbox none probed bwrap"))
+    result, table, report = _grade_nothing(cli, tmp_path, "--sandbox", "none")
+    assert result.exit_code == 0, result.output
+    assert report["sandbox"] == "none"
+    assert table.splitlines()[0] == "learner,kata,status,points,max_points,cause", "the CSV columns never change"
+    assert t("cli.grade.sandbox.none") in " ".join(result.output.split())
+    assert _prefix("cli.grade.sandbox.off") not in result.output
+
+
+def test_sandbox_auto_with_bwrap_usable_records_bwrap(cli, tmp_path: Path, monkeypatch) -> None:
+    from katacheck.runner.parent import sandbox
+
+    monkeypatch.setattr(sandbox, "probe", lambda: (True, None))
+    result, _, report = _grade_nothing(cli, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert report["sandbox"] == "bwrap"
+    assert t("cli.grade.sandbox.bwrap") in " ".join(result.output.split())
+    assert _prefix("cli.grade.sandbox.off") not in result.output
+
+
+def test_sandbox_auto_without_bwrap_says_so_once_and_records_none(cli, tmp_path: Path, monkeypatch) -> None:
+    from katacheck.runner.parent import sandbox
+
+    monkeypatch.setattr(sandbox, "probe", lambda: (False, None))
+    result, _, report = _grade_nothing(cli, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert report["sandbox"] == "none"
+    output = " ".join(result.output.split())
+    assert output.count(t("cli.grade.sandbox.off", reason=t("sandbox.not_installed"))) == 1
+    assert t("cli.grade.sandbox.none") in output
+
+
+def test_sandbox_bwrap_that_cannot_work_is_a_usage_error(cli, tmp_path: Path, monkeypatch) -> None:
+    from katacheck.runner.parent import sandbox
+
+    monkeypatch.setattr(sandbox, "probe", lambda: (False, "bwrap: setting up uid map: Permission denied"))
+    result, _, _ = _grade_nothing(cli, tmp_path, "--sandbox", "bwrap")
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert t("error.sandbox.unusable", reason="bwrap: setting up uid map: Permission denied") in output
+    assert "--sandbox none" in output
+    assert not (tmp_path / "notas.json").exists(), "nothing graded"
+
+
+def test_an_unknown_sandbox_is_a_usage_error(cli, tmp_path: Path) -> None:
+    result = cli("grade", str(tmp_path), "--sandbox", "docker")
+    assert result.exit_code == 2
+    assert "docker" in result.output
