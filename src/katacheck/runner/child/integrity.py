@@ -133,6 +133,17 @@ def _guarded(name: str) -> bool:
     return False
 
 
+def _guarded_modules() -> dict[str, types.ModuleType]:
+    return {name: module for name, module in list(sys.modules.items())
+            if isinstance(module, types.ModuleType) and _guarded(name)}
+
+
+def _tracked(namespace: Any, *, is_class: bool) -> dict[str, Any]:
+    """The entries of ``namespace`` a snapshot keeps: what behaves (not counters, not caches)."""
+    return {k: v for k, v in namespace.items()
+            if (is_class or k not in _VOLATILE) and isinstance(v, _TRACKED)}
+
+
 def _functions(value: object) -> Iterable[types.FunctionType]:
     if isinstance(value, (staticmethod, classmethod)):
         value = value.__func__
@@ -172,23 +183,53 @@ class Tripwire:
     def __init__(self, *, extra_modules: Iterable[types.ModuleType] = (), pluginmanager: Any = None) -> None:
         with warnings.catch_warnings():  # reading torch's namespace touches deprecated names
             warnings.simplefilter("ignore")
-            self._snapshot(extra_modules, pluginmanager)
+            self._namespaces: list[tuple[str, Any, dict[str, Any], int]] = []
+            self._code: list[tuple[str, types.FunctionType, Any, Any, Any]] = []
+            self._contents: list[tuple[str, dict[Any, Any], dict[Any, Any]]] = []
+            self._modules: dict[str, types.ModuleType] = {}
+            self._read_modules(_guarded_modules(), extra_modules)
+            self._read_process_state(pluginmanager)
 
-    def _snapshot(self, extra_modules: Iterable[types.ModuleType], pluginmanager: Any) -> None:
-        modules = {name: module for name, module in list(sys.modules.items())
-                   if isinstance(module, types.ModuleType) and _guarded(name)}
+    def renewed(self, *, extra_modules: Iterable[types.ModuleType] = (), pluginmanager: Any = None) -> Tripwire:
+        """This snapshot, brought up to date for one run without being taken again.
+
+        The worker takes the snapshot once, before it forks (reading every namespace costs more
+        than a whole check). Each child calls this before any learner code exists in it: the
+        namespaces that did not change since are kept as they are (a comparison in C), those
+        that did (torch's first use, pytest's set-up) are read again, and what is new is read in
+        full: modules imported since, the hidden tests' own modules, this session's plugins.
+        """
+        fresh = object.__new__(Tripwire)
+        fresh.check_code = self.check_code
+        is_, missing = operator.is_, itertools.repeat(_MISSING)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fresh._namespaces = []
+            for label, namespace, snapshot, size in self._namespaces:
+                if all(map(is_, map(namespace.get, snapshot.keys(), missing), snapshot.values())) and (
+                        size < 0 or len(namespace) == size):
+                    fresh._namespaces.append((label, namespace, snapshot, size))
+                else:
+                    fresh._namespaces.append((label, namespace, _tracked(namespace, is_class=size >= 0),
+                                              len(namespace) if size >= 0 else -1))
+            fresh._code = list(self._code)
+            fresh._contents = [(label, container, dict(container)) for label, container, _ in self._contents]
+            fresh._modules = dict(self._modules)
+            new = {name: module for name, module in _guarded_modules().items() if name not in self._modules}
+            fresh._read_modules(new, extra_modules)
+            fresh._read_process_state(pluginmanager)
+        return fresh
+
+    def _read_modules(self, modules: dict[str, types.ModuleType], extra_modules: Iterable[types.ModuleType]) -> None:
+        modules = dict(modules)
         for module in extra_modules:
             modules[module.__name__] = module
-        self._modules = modules
-        # (label, live namespace, tracked entries, its size then or -1 for a module's).
-        self._namespaces: list[tuple[str, Any, dict[str, Any], int]] = []
-        self._code: list[tuple[str, types.FunctionType, Any, Any, Any]] = []
-        self._contents: list[tuple[str, dict[Any, Any], dict[Any, Any]]] = []
+        self._modules.update(modules)
         seen_classes: set[int] = set()
-        seen_functions: set[int] = set()
+        seen_functions: set[int] = {id(entry[1]) for entry in self._code}
         for name, module in modules.items():
             namespace = vars(module)
-            tracked = {k: v for k, v in namespace.items() if k not in _VOLATILE and isinstance(v, _TRACKED)}
+            tracked = _tracked(namespace, is_class=False)
             self._namespaces.append((name, namespace, tracked, -1))
             for key, value in tracked.items():
                 self._note_functions(f"{name}.{key}", value, seen_functions)
@@ -197,7 +238,9 @@ class Tripwire:
                 if isinstance(value, type) and id(value) not in seen_classes and value.__module__ == name:
                     seen_classes.add(id(value))
                     self._note_class(f"{name}.{key}", value, seen_functions)
-        self._sys_modules = {name: sys.modules[name] for name in modules if name in sys.modules}
+
+    def _read_process_state(self, pluginmanager: Any) -> None:
+        self._sys_modules = {name: sys.modules[name] for name in self._modules if name in sys.modules}
         self._builtins_namespace = vars(builtins)
         self._builtins_items = tuple(vars(builtins).items())
         self._meta_path = list(sys.meta_path)
@@ -217,7 +260,7 @@ class Tripwire:
         # A class's own dict is a mappingproxy: keep a copy of what behaves (not counters), and
         # look for new keys too (a new key shadows an inherited attribute:
         # torch.Tensor.any = lambda *a: False).
-        tracked = {k: v for k, v in namespace.items() if isinstance(v, _TRACKED)}
+        tracked = _tracked(namespace, is_class=True)
         self._namespaces.append((label, namespace, tracked, len(namespace)))
         for key, value in tracked.items():
             self._note_functions(f"{label}.{key}", value, seen_functions)
@@ -262,7 +305,20 @@ class Tripwire:
                 and all(map(is_, map(_DEFAULTS, self._functions), self._defaults))
                 and all(map(is_, map(_KWDEFAULTS, self._functions), self._kwdefaults))):
             return False
-        return not self._differences(1, skip_bulk=True)
+        modules = sys.modules
+        if not all(map(is_, map(modules.get, self._sys_modules.keys(), missing), self._sys_modules.values())):
+            return False
+        for _, container, snapshot in self._contents:
+            if len(container) != len(snapshot) or not all(
+                    map(is_, map(container.get, snapshot.keys(), missing), snapshot.values())):
+                return False
+        if not _same_items(sys.meta_path, self._meta_path):
+            return False
+        if self._plugins is not None:
+            for (_, before), (_, after) in zip(self._plugins, self._plugin_state()):
+                if not _same_items(before, after):
+                    return False
+        return sys.gettrace() is None and sys.getprofile() is None
 
     def _differences(self, limit: int, skip_bulk: bool = False) -> list[str]:
         found: list[str] = []
@@ -311,6 +367,29 @@ class Tripwire:
 
 
 _MISSING = object()
+
+
+def _same_items(first: list[Any], second: list[Any]) -> bool:
+    """The same objects, by identity, in the same order (``==`` could call a learner's ``__eq__``)."""
+    return len(first) == len(second) and all(map(operator.is_, first, second))
+
+#: The worker's snapshot, taken once before forking; each child renews it, then lets it go.
+_before_forking: list[Tripwire] = []
+
+
+def snapshot_before_forking() -> None:
+    """In the worker: take the tripwire's snapshot once, for every child it will fork."""
+    _before_forking[:] = [Tripwire()]
+
+
+def tripwire_for_run(*, extra_modules: Iterable[types.ModuleType], pluginmanager: Any) -> Tripwire:
+    """In the child, before any learner code: the worker's snapshot renewed for this run (or a
+    snapshot taken now, outside a worker). The worker's copy is dropped from this process, so
+    nothing but the caller's closure holds the snapshot the learner's code will be judged by."""
+    if not _before_forking:
+        return Tripwire(extra_modules=extra_modules, pluginmanager=pluginmanager)
+    base = _before_forking.pop()
+    return base.renewed(extra_modules=extra_modules, pluginmanager=pluginmanager)
 
 
 def _torch_wrapper_of(new: object, old: object) -> bool:

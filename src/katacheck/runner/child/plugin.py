@@ -11,6 +11,8 @@ parent how far it got):
 
 - ``{"event": "collected", "names": [...]}`` after collection, before any learner code runs;
 - ``{"event": "start", "name": ..., "title": ...}`` before each check;
+- ``{"event": "evidence", "name": ..., "items": [...]}`` after a check that recorded evidence
+  for the judge (:mod:`katacheck.checks.evidence`), before its result;
 - ``{"event": "check", "check": {...}}`` after each check (a :class:`CheckResult`);
 - ``{"event": "tamper", "kind": ..., "name": ..., "line": ...}`` when tampering is detected
   (the child then ends at once);
@@ -51,7 +53,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
     from katacheck.checks.diagnose import diagnose
     from katacheck.checks.failures import learner_abort, learner_traceback
     from katacheck.runner.child.imports import install_import_guard
-    from katacheck.runner.child.integrity import Tripwire, install_audit_hook, prime_torch
+    from katacheck.runner.child.integrity import install_audit_hook, prime_torch, tripwire_for_run
 
     context.set_learner_file(learner_path)
     # What the tamper path needs, bound now: it must still work after the learner replaced
@@ -127,7 +129,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             modules = {item.module for item in session.items if getattr(item, "module", None) is not None}
             # Before the snapshot: the tripwire then sees the guard taken out of sys.meta_path.
             guard = install_import_guard(learner_path, {os.path.dirname(m.__file__) for m in modules}, tamper)
-            tripwire = Tripwire(extra_modules=modules, pluginmanager=session.config.pluginmanager)
+            tripwire = tripwire_for_run(extra_modules=modules, pluginmanager=session.config.pluginmanager)
             tripwire.check_code = False  # the audit hook watches __code__ and defaults
             state["tripwire"] = tripwire
             install_audit_hook(learner_path, tamper, guard)
@@ -207,7 +209,11 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             if report.when == "teardown":
                 if node not in failed and node not in ran and node not in skipped:
                     tamper("checks", item.name)  # neither failed nor ran: pytest was bent
-                emit({"event": "check", "check": asdict(_check_result(item, report))})
+                recorded = context.take_recorded()
+                if recorded.get("evidence"):
+                    # For the judge, which recomputes the kata's rule from these numbers.
+                    emit({"event": "evidence", "name": item.name, "items": recorded["evidence"]})
+                emit({"event": "check", "check": asdict(_check_result(item, report, recorded))})
             return report
 
         def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -215,7 +221,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             emit({"event": "done", "exitstatus": int(exitstatus)})
             close()
 
-    def _check_result(item: pytest.Item, report: pytest.TestReport) -> CheckResult:
+    def _check_result(item: pytest.Item, report: pytest.TestReport, recorded: dict[str, Any]) -> CheckResult:
         node = item.nodeid
         capture = printed.get(node)
         # Only a check whose test function ran to its end, and no phase of which failed or
@@ -229,7 +235,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             outcome=Status.PASS if passed else Status.FAIL,
             diagnosis=diagnosis,
             output=capture.text().strip() if capture is not None else "",
-            loss_curve=context.take_recorded().get("loss_curve"),
+            loss_curve=recorded.get("loss_curve"),
             warnings=_named_warnings(warned.pop(node, [])),
         )
 
