@@ -10,6 +10,9 @@ by all). The table below is the architecture: read it first.
 - **child**: the forked kata child, next to learner code: the checks API hidden tests call and
   the child side of the runner. Learner code can reach whatever it imports, so it imports
   nothing of the parent nor of the worker.
+- **judge**: forked from the worker like a child, but it never runs learner code: it recomputes
+  each kata's rule from the evidence a child sent. It may use the child's trusted code (the
+  test data), never the parent's.
 - **shared**: pure modules every process uses (the result model, the messages, the packs...).
   They import only each other.
 
@@ -29,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-PARENT, WORKER, CHILD, SHARED = "parent", "worker", "child", "shared"
+PARENT, WORKER, CHILD, JUDGE, SHARED = "parent", "worker", "child", "judge", "shared"
 
 #: Where each module runs. ``"x.*"`` is the package ``x`` and everything under it; any other
 #: entry is that one module. The most specific entry wins. A module no entry covers fails the
@@ -50,6 +53,10 @@ LAYOUT: dict[str, str] = {
     # The kata child: the checks API of hidden tests, and the child side of the runner.
     "katacheck.checks.*": CHILD,
     "katacheck.runner.child.*": CHILD,
+    # The judge, forked from the worker like a child but never next to learner code: it
+    # recomputes each kata's rule from the evidence, with the pack's (trusted) test helpers.
+    "katacheck.judge": JUDGE,
+    "katacheck.runner.judge.*": JUDGE,
     # Pure modules every process uses.
     "katacheck": SHARED,
     "katacheck._toml": SHARED,
@@ -68,8 +75,9 @@ LAYOUT: dict[str, str] = {
 #: What each process may import of katacheck, besides itself.
 MAY_IMPORT: dict[str, frozenset[str]] = {
     PARENT: frozenset({PARENT, SHARED}),
-    WORKER: frozenset({WORKER, CHILD, SHARED}),
+    WORKER: frozenset({WORKER, CHILD, JUDGE, SHARED}),
     CHILD: frozenset({CHILD, SHARED}),
+    JUDGE: frozenset({JUDGE, CHILD, SHARED}),
     SHARED: frozenset({SHARED}),
 }
 

@@ -69,9 +69,10 @@ def grade(
                 slots[i, j] = row
                 notify(row)
     if work:
-        from katacheck.runner.parent import warm_up
+        from katacheck.runner.parent import use_sandbox, warm_up
 
         parallel = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+        use_sandbox(sandbox, katas)  # the workers start inside it, each with its own folder
         warm_up(parallel)  # one warm worker per job slot
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             futures = {pool.submit(_run, submission, kata): (i, j) for i, j, submission, kata in work}
@@ -86,6 +87,7 @@ def grade(
                 pool.shutdown(wait=False, cancel_futures=True)
                 stop_running()
                 raise
+        use_sandbox("none", katas)  # later runs in this process (verify, tests) run as before
     learners = [LearnerGrade(submission, [slots[i, j] for j in range(len(katas))])
                 for i, submission in enumerate(submissions)]
     return Gradebook(pack=pack, katas=list(katas), learners=learners, seconds=time.monotonic() - started,

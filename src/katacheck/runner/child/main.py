@@ -33,33 +33,37 @@ RESULTS_FD = 3
 INTERNAL_ERROR_EXIT = 70
 
 
-def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int, input_fd: int | None = None) -> None:
-    """Run ``job`` in this freshly forked process; never returns. A job with a ``judge`` key is
-    the judge's (:mod:`katacheck.runner.judge.main`): same limits, no learner code, and its
-    evidence on stdin (``input_fd``)."""
+def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int) -> None:
+    """Run ``job`` in this freshly forked process; never returns."""
     exit_now = os._exit
     code = INTERNAL_ERROR_EXIT
     try:
-        os.setsid()
-        _rebuild_descriptors(control_fd, results_fd, output_fd, input_fd)
-        os.chdir(job["cwd"])
-        _limit_resources(int(job["memory_mb"]), int(job["max_file_mb"]))
-        from katacheck.i18n import set_language
-
-        set_language(job.get("lang"))
-        os.environ["KATACHECK_LANG"] = job.get("lang") or ""
-        # On a segfault, print the Python stack: the parent finds the learner's line in it.
-        faulthandler.enable()
-        if "judge" in job:
-            from katacheck.runner.judge.main import run_judge
-
-            code = run_judge(job, RESULTS_FD)
-        else:
-            code = _run(job)
+        prepare_process(job, control_fd, results_fd, output_fd)
+        code = _run(job)
     except BaseException:  # noqa: BLE001 - katacheck's own failure: the parent reads it as a crash
         import traceback
 
         traceback.print_exc()
+    flush_and_exit(code, exit_now)
+
+
+def prepare_process(job: dict, control_fd: int, results_fd: int, output_fd: int, input_fd: int | None = None) -> None:
+    """Steps 1–3 above, for any process the worker forks (the judge too: with ``input_fd``, stdin
+    reads it instead of ``/dev/null``)."""
+    os.setsid()
+    _rebuild_descriptors(control_fd, results_fd, output_fd, input_fd)
+    os.chdir(job["cwd"])
+    _limit_resources(int(job["memory_mb"]), int(job["max_file_mb"]))
+    from katacheck.i18n import set_language
+
+    set_language(job.get("lang"))
+    os.environ["KATACHECK_LANG"] = job.get("lang") or ""
+    # On a segfault, print the Python stack: the parent finds the learner's line in it.
+    faulthandler.enable()
+
+
+def flush_and_exit(code: int, exit_now=os._exit) -> None:
+    """Flush what can be flushed, then end at once: no ``atexit``, no finalizers."""
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             stream.flush()

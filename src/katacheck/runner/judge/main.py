@@ -1,8 +1,8 @@
 """The judge's life after the fork: read the evidence, run the kata's ``judge.py``, report.
 
-:func:`run_judge` is called by :func:`katacheck.runner.child.main.run_forked` (which already
-made the process its own session, rebuilt its descriptors and set its limits) for a job with a
-``judge`` key: the path of the kata's ``judge.py``. The evidence arrives on stdin, written by
+The worker forks for a job with a ``judge`` key (the path of the kata's ``judge.py``) and calls
+:func:`run_forked`, which sets the process up as a kata child is (its own session, its
+descriptors, its limits: :func:`katacheck.runner.child.main.prepare_process`). The evidence arrives on stdin, written by
 the parent; the findings leave as one ``verdict`` event over the results channel::
 
     {"event": "verdict", "findings": [{"check": ..., "code": ..., "message": ..., "hint": ...}]}
@@ -16,6 +16,21 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+
+
+def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int, input_fd: int) -> None:
+    """Judge ``job`` in this freshly forked process, set up like a kata child; never returns."""
+    from katacheck.runner.child.main import INTERNAL_ERROR_EXIT, RESULTS_FD, flush_and_exit, prepare_process
+
+    code = INTERNAL_ERROR_EXIT
+    try:
+        prepare_process(job, control_fd, results_fd, output_fd, input_fd)
+        code = run_judge(job, RESULTS_FD)
+    except BaseException:  # noqa: BLE001 - the parent reads a judge that ended without a verdict
+        import traceback
+
+        traceback.print_exc()
+    flush_and_exit(code)
 
 
 def run_judge(job: dict, results_fd: int) -> int:

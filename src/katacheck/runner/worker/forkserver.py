@@ -89,9 +89,11 @@ def _serve(control: socket.socket, job: dict, fds: list[int]) -> None:
     ``fds``: the results pipe and the output pipe, and for a judge the pipe it reads the
     evidence from."""
     pid = os.fork()
-    if pid == 0:  # the child: never returns
-        from katacheck.runner.child.main import run_forked
-
+    if pid == 0:  # the child (or the judge): never returns
+        if "judge" in job:
+            from katacheck.runner.judge.main import run_forked
+        else:
+            from katacheck.runner.child.main import run_forked
         run_forked(job, control.fileno(), *fds)
     for fd in fds:
         os.close(fd)
