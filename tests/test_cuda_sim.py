@@ -14,6 +14,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from katacheck import checks
+
 from katacheck.checks.cuda_sim import (
     DEVICE_MISMATCH_MESSAGE,
     NUMPY_ON_CUDA_MESSAGE,
@@ -435,3 +437,46 @@ def test_module_cpu_moves_parameters_and_grads_back():
         model.cpu()
         assert not model.weight.is_cuda and not model.weight.grad.is_cuda
         assert model(torch.randn(4, 3)).device.type == "cpu"
+
+
+# -- every form of .to() / .cuda() real PyTorch accepts, against its own argument parsing ------
+
+_TO_FORMS = [
+    (("cuda",), {}), (("cuda:0",), {}), ((0,), {}), ((), {"device": "cuda"}), ((), {"device": 0}),
+    ((), {"device": "cuda:0"}), ("DEVICE", {}), ((), {"device": "DEVICE"}),
+    (("cuda", torch.float64), {}), ((), {"device": "cuda", "dtype": torch.float64}),
+    (("cuda",), {"dtype": torch.float64}), (("cuda",), {"non_blocking": True}),
+    ((), {"device": "cuda", "non_blocking": True}), ((torch.float64,), {}), ((), {"dtype": torch.float64}),
+    (("cpu",), {}), ((), {"device": "cpu"}),
+]
+
+
+def _resolve(form):
+    args, kwargs = form
+    device = torch.device("cuda")
+    if args == "DEVICE":
+        args = (device,)
+    kwargs = {key: (device if value == "DEVICE" else value) for key, value in kwargs.items()}
+    return tuple(args), kwargs
+
+
+@pytest.mark.parametrize("form", _TO_FORMS, ids=lambda form: repr(form))
+def test_tensor_and_module_to_read_their_arguments_as_pytorch_does(form):
+    args, kwargs = _resolve(form)
+    parsed_device, parsed_dtype, _, _ = torch._C._nn._parse_to(*args, **kwargs)  # outside: real parsing
+    expected_device = "cuda:0" if parsed_device is not None and parsed_device.type == "cuda" else "cpu"
+    with checks.cuda_available():  # the simulated device shows only inside the simulation
+        tensor = torch.zeros(3).to(*args, **kwargs)
+        module = nn.Linear(3, 1).to(*args, **kwargs)
+        assert str(tensor.device) == expected_device
+        assert str(module.weight.device) == expected_device
+        assert tensor.dtype == (parsed_dtype or torch.float32)
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [((), {}), ((0,), {}), ((), {"device": 0}), (("cuda",), {}),
+                                              ((), {"non_blocking": True})])
+def test_cuda_accepts_what_pytorch_accepts(args, kwargs):
+    with checks.cuda_available():
+        assert str(torch.zeros(2).cuda(*args, **kwargs).device) == "cuda:0"
+        device_only = {key: value for key, value in kwargs.items() if key == "device"}
+        assert str(nn.Linear(2, 1).cuda(*args[:1], **device_only).weight.device) == "cuda:0"

@@ -216,6 +216,20 @@ def _move(tensor: torch.Tensor, cuda: bool, **to_kwargs: Any) -> torch.Tensor:
     return result
 
 
+def _parse_to(args: tuple, kwargs: dict) -> tuple[Any, Any, bool, Any]:
+    """``(device, dtype, non_blocking, memory_format)`` of a ``.to(...)`` call, as PyTorch reads
+    them. ``device=`` is taken out and read here: inside the simulation PyTorch's own parser
+    resolves a keyword device against the default device (the CPU), not the one asked for."""
+    if "device" not in kwargs:
+        return torch._C._nn._parse_to(*args, **kwargs)
+    rest = {key: value for key, value in kwargs.items() if key != "device"}
+    device = kwargs["device"]
+    _, dtype, non_blocking, memory_format = torch._C._nn._parse_to(*args, **rest)
+    if isinstance(device, str) or (isinstance(device, int) and not isinstance(device, bool)):
+        device = torch.device("cuda", device) if isinstance(device, int) else torch.device(device)
+    return device, dtype, non_blocking, memory_format
+
+
 def _handle_to(func: Callable, args: tuple, kwargs: dict) -> Any:
     tensor, rest = args[0], args[1:]
     if rest and isinstance(rest[0], torch.Tensor):
@@ -224,7 +238,7 @@ def _handle_to(func: Callable, args: tuple, kwargs: dict) -> Any:
         to_kwargs = {key: kwargs[key] for key in ("non_blocking", "copy") if key in kwargs}
         return _move(tensor, _is_cuda(other), dtype=other.dtype, **to_kwargs)
     parse_kwargs = {key: value for key, value in kwargs.items() if key != "copy"}
-    device, dtype, non_blocking, memory_format = torch._C._nn._parse_to(*rest, **parse_kwargs)
+    device, dtype, non_blocking, memory_format = _parse_to(rest, parse_kwargs)
     cuda = _is_cuda(tensor) if device is None else _target_is_cuda(device)
     if cuda is None:
         return func(*args, **kwargs)
@@ -445,7 +459,7 @@ def _module_target_is_cuda(args: tuple, kwargs: dict) -> bool | None:
         return _is_cuda(args[0])
     if isinstance(kwargs.get("tensor"), torch.Tensor):
         return _is_cuda(kwargs["tensor"])
-    device = torch._C._nn._parse_to(*args, **kwargs)[0]
+    device = _parse_to(args, kwargs)[0]
     return None if device is None else _target_is_cuda(device)
 
 
