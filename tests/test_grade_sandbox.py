@@ -74,3 +74,42 @@ def test_each_child_sees_only_its_own_submission(tmp_path):
     assert seen["casa_do_professor.txt"] == "FileNotFoundError", "the teacher's files are not there"
     assert seen["rede"] != "conectou", "no network"
     assert json.loads((tmp_path / "notas.json").read_text())["sandbox"] == "bwrap"
+
+
+LEAVE_BEHIND = """
+import subprocess, sys
+open("/tmp/deixado-por-ana", "w").write("segredo")
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True,
+                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+raise RuntimeError("deixei um processo e um arquivo")
+"""
+
+LOOK_AROUND = """
+import os
+meus = {os.getpid(), os.getppid()}
+outros = []
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) not in meus:
+        try:
+            outros.append(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\\\\0", b" ").decode()[:40])
+        except OSError:
+            pass
+raise RuntimeError("VISTO tmp=" + ",".join(sorted(os.listdir("/tmp"))) + " procs=" + "|".join(outros))
+"""
+
+
+def test_nothing_a_learner_leaves_in_a_worker_reaches_the_next(tmp_path):
+    """One job slot, so both submissions run in the same sandboxed worker, one after the other."""
+    turma = tmp_path / "turma"
+    for name, body in (("ana", LEAVE_BEHIND), ("bia", LOOK_AROUND)):
+        run_katacheck("init", str(turma / name), cwd=tmp_path)
+        (turma / name / "01_duas_camadas.py").write_text(textwrap.dedent(body), encoding="utf-8")
+    done = run_katacheck("grade", str(turma), "--sandbox", "bwrap", "--jobs", "1", "--kata", "01_duas_camadas",
+                         "--csv", str(tmp_path / "notas.csv"), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {row["learner"]: row for row in csv.DictReader((tmp_path / "notas.csv").open()) if row["kata"] != "TOTAL"}
+    assert "deixei" in rows["ana"]["cause"], rows
+    seen = rows["bia"]["cause"]
+    assert "VISTO" in seen, seen
+    assert "deixado-por-ana" not in seen, seen
+    assert "time.sleep" not in seen, "ana's escaped grandchild is gone"

@@ -208,7 +208,9 @@ def _into_scratch(job: dict[str, Any], learner_file: Path, scratch: Path) -> dic
         shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     copy = scratch / learner_file.name
     shutil.copyfile(learner_file, copy)
-    return {**job, "learner": str(copy), "cwd": str(scratch)}
+    # "sandboxed": after the run the worker also ends whatever the child left running inside the
+    # sandbox and empties its /tmp, so that nothing reaches the next learner's run.
+    return {**job, "learner": str(copy), "cwd": str(scratch), "sandboxed": True}
 
 
 def use_sandbox(mode: str, katas: list[Kata]) -> None:

@@ -50,13 +50,18 @@ class Worker:
         #: submissions; each run's learner file is copied into it first.
         self.scratch = Path(tempfile.mkdtemp(prefix="katacheck-entrega-")) if sandbox else None
         command = [*self.COMMAND, str(theirs.fileno())]
+        passed = [theirs.fileno()]
+        #: bwrap writes the sandbox's first pid here: killing bwrap itself would not end it.
+        self._sandbox_info: int | None = None
         if sandbox is not None:
-            command = sandbox.wrap(command, self.scratch)
+            self._sandbox_info, info_w = os.pipe()
+            passed.append(info_w)
+            command = sandbox.wrap(command, self.scratch, info_w)
         try:
             self.process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(theirs.fileno(),),
+                pass_fds=tuple(passed),
                 # Not the workspace: nothing in it may end up on the worker's path.
                 cwd=os.path.abspath(os.sep),
                 env=child_environment(),
@@ -65,6 +70,8 @@ class Worker:
             )
         finally:
             theirs.close()
+            if len(passed) > 1:
+                os.close(passed[1])
         self.socket = ours
         self.ready = False
         self.started = time.monotonic()
@@ -103,6 +110,24 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def _end_sandbox(self) -> None:
+        """SIGKILL the sandbox's first process (everything inside goes with it), if any."""
+        if self._sandbox_info is None:
+            return
+        import select
+        import signal
+
+        try:
+            ready, _, _ = select.select([self._sandbox_info], [], [], 0)
+            info = json.loads(os.read(self._sandbox_info, 4096) or b"{}") if ready else {}
+            if isinstance(info.get("child-pid"), int):
+                os.kill(info["child-pid"], signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        finally:
+            os.close(self._sandbox_info)
+            self._sandbox_info = None
+
     def sandboxed_as(self, sandbox: Sandbox | None) -> bool:
         return (self.scratch is not None) == (sandbox is not None)
 
@@ -116,6 +141,7 @@ class Worker:
     def stop(self) -> None:
         """End the worker (and, through its socket closing, its running child)."""
         self.kill_child()
+        self._end_sandbox()
         try:
             self.socket.close()
         except OSError:
@@ -137,10 +163,10 @@ class Sandbox:
     readable: tuple[Path, ...]
     hidden: tuple[Path, ...]
 
-    def wrap(self, command: list[str], scratch: Path) -> list[str]:
+    def wrap(self, command: list[str], scratch: Path, info_fd: int) -> list[str]:
         from katacheck.runner.parent import sandbox
 
-        return sandbox.wrap(command, scratch=scratch, readable=self.readable, hidden=self.hidden)
+        return sandbox.wrap(command, scratch=scratch, readable=self.readable, hidden=self.hidden, info_fd=info_fd)
 
 
 class WorkerPool:
