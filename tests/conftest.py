@@ -19,9 +19,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def _stable_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Reports are compared as text: a fixed width, no colours, only built-in packs.
     monkeypatch.setenv("KATACHECK_WIDTH", "120")
+    # The key that signs passes (katacheck solution) lives in the user's data folder: not ours.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("dados")))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("KATACHECK_LOAD_PLUGINS", "")
 

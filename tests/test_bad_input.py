@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import run_katacheck
 
+from conftest import run_katacheck
 from katacheck.errors import ExitCode, toml_error_line
 from katacheck.workspace import Workspace
 

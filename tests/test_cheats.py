@@ -37,9 +37,9 @@ from conftest import run_katacheck
 from katacheck.errors import ExitCode
 from katacheck.i18n import t
 from katacheck.plugins import get_pack
-from katacheck.runner.channel import open_writer, read_stream
 from katacheck.render.report import render_text
 from katacheck.result import KataResult
+from katacheck.runner.channel import open_writer, read_stream
 from katacheck.runner.parent.dsession import _assemble, run_kata
 from katacheck.runner.parent.scan import scan_source
 

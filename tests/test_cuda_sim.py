@@ -15,7 +15,6 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from katacheck import checks
-
 from katacheck.checks.cuda_sim import (
     DEVICE_MISMATCH_MESSAGE,
     NUMPY_ON_CUDA_MESSAGE,

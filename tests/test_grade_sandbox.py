@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from katacheck.runner.parent import sandbox
 from conftest import run_katacheck
+from katacheck.runner.parent import sandbox
 
 REPO = Path(__file__).resolve().parents[1]
 

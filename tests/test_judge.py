@@ -8,11 +8,11 @@ evidence in its result.
 
 from __future__ import annotations
 
-import torch
 import pytest
+import torch
 
-from katacheck.checks.evidence import linear_layers, plain
 from katacheck.checks.data import probe_inputs
+from katacheck.checks.evidence import linear_layers, plain
 from katacheck.plugins import get_pack
 from katacheck.result import CheckResult, KataResult, Status
 from katacheck.runner.parent import dsession, run_kata

@@ -24,11 +24,10 @@ from typing import Any
 
 import pytest
 
+from conftest import run_katacheck
 from katacheck.errors import ExitCode
 from katacheck.reports import exercism, github, score
 from katacheck.result import CheckResult, Diagnosis, KataResult, Location, Status
-
-from conftest import run_katacheck
 
 # One worker runs this whole module, so the real verification below runs once (xdist loadgroup).
 pytestmark = pytest.mark.xdist_group(name="reports")

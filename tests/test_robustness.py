@@ -6,8 +6,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from katacheck.plugins import get_pack
 from katacheck.render.report import render_text
 from katacheck.runner.parent.dsession import run_kata

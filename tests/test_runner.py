@@ -18,8 +18,7 @@ import pytest
 
 from katacheck.plugins import get_pack
 from katacheck.render.report import render_text
-from katacheck.runner.parent import run_kata, shutdown
-from katacheck.runner.parent import dsession
+from katacheck.runner.parent import dsession, run_kata, shutdown
 
 REPO = Path(__file__).resolve().parents[1]
 

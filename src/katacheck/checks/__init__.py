@@ -19,8 +19,11 @@ Example::
         checks.expect_optimizer(monitor, "Adam", modelo)
 """
 
-from katacheck.checks import reference  # noqa: F401  (capture torch's classes first)
-from katacheck.checks import evidence  # noqa: F401  (checks.evidence.forward, .submit...)
+from katacheck.checks import (
+    evidence,  # noqa: F401  (checks.evidence.forward, .submit...)
+    reference,  # noqa: F401  (capture torch's classes first)
+)
+from katacheck.checks.anomaly import locate_inplace
 from katacheck.checks.data import learning_ratio, probe_inputs, regression_data, train_reference
 from katacheck.checks.device import (
     cuda_available,
@@ -28,7 +31,6 @@ from katacheck.checks.device import (
     expect_device_type,
     expect_trained_on,
 )
-from katacheck.checks.anomaly import locate_inplace
 from katacheck.checks.diagnose import diagnose, diagnose_warning
 from katacheck.checks.failures import KataFailure, call_learner, fail
 from katacheck.checks.gradients import expect_gradients_flow

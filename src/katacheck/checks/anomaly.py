@@ -95,7 +95,7 @@ def locate_inplace(exc: BaseException, function: Callable[..., Any], /, *args: A
             try:
                 with torch.autograd.detect_anomaly(check_nan=False), recorder:
                     function(*args, **kwargs)
-            except (Exception, SystemExit):  # noqa: BLE001 - the error is expected again
+            except (Exception, SystemExit):  # noqa: BLE001, S110 - the error is expected again
                 pass
     finally:
         _rerunning = False

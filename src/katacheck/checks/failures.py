@@ -6,9 +6,13 @@ from __future__ import annotations
 from typing import NoReturn
 
 from katacheck.checks.anomaly import locate_inplace
-from katacheck.checks.locations import location_in_stack, location_in_traceback
+
 # Re-exported: the runner's child imports it from here (katacheck.checks.locations is its home).
-from katacheck.checks.locations import learner_traceback  # noqa: F401
+from katacheck.checks.locations import (
+    learner_traceback,  # noqa: F401
+    location_in_stack,
+    location_in_traceback,
+)
 from katacheck.i18n import has, t
 from katacheck.result import Diagnosis, Location
 

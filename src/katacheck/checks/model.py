@@ -7,9 +7,10 @@ learner wrote around them (module hooks would only see ``nn.ReLU``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import torch
 from torch import nn

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
-from katacheck.render.console import console
 from katacheck.errors import NoCurrentKataError
 from katacheck.hints import render_hints
 from katacheck.i18n import t
+from katacheck.render.console import console
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata

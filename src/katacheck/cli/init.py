@@ -9,9 +9,9 @@ import click
 
 from katacheck.builtin import PACK_NAME
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.render.console import console
 from katacheck.i18n import t
 from katacheck.plugins import get_pack
+from katacheck.render.console import console
 from katacheck.workspace import CONFIG_FILE, Workspace
 
 

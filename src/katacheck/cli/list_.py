@@ -8,8 +8,8 @@ import click
 from rich.table import Table
 
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.render.console import console, print_notice
 from katacheck.i18n import t
+from katacheck.render.console import console, print_notice
 
 
 @click.command(help=t("cli.list.help"), short_help=t("cli.list.short"))

@@ -10,8 +10,8 @@ from rich.rule import Rule
 
 from katacheck.builtin import PACK_NAME
 from katacheck.cli._common import AppContext, pass_app
-from katacheck.render.console import console, print_notice
 from katacheck.i18n import t
+from katacheck.render.console import console, print_notice
 from katacheck.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
-from katacheck.render.console import console
 from katacheck.i18n import t
+from katacheck.render.console import console
 from katacheck.workspace import write_atomically
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 
 from katacheck.cli._common import AppContext, kata_argument, pass_app, resolve_kata
-from katacheck.render.console import console
 from katacheck.errors import ExitCode, KatacheckError, LearnerFileMissingError, NoCurrentKataError
 from katacheck.i18n import t
+from katacheck.render.console import console
 
 
 @click.command(help=t("cli.verify.help"), short_help=t("cli.verify.short"))

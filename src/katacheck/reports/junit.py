@@ -46,8 +46,8 @@ def to_xml(results: Sequence[KataResult], *, started: float | None = None) -> st
 
 
 def _testcase(result: KataResult) -> ET.Element:
-    from katacheck.reports import first_cause
     from katacheck.render.report import render_text
+    from katacheck.reports import first_cause
 
     case = ET.Element("testcase", {"classname": result.kata_id, "name": result.kata_id,
                                    "time": f"{result.duration:.3f}"})

@@ -26,8 +26,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 #: Bytes of key per run (HMAC-SHA256).
 KEY_BYTES = 32

@@ -713,7 +713,7 @@ def install_audit_hook(learner_file: str, report: Callable[[str, str, int | None
                 if is_instance(path, int_type):
                     if path < 3 or is_importer(caller):
                         return  # the import system caching bytecode, in a file it just made
-                    name = "open(%d)" % path
+                    name = f"open({path})"
                 elif is_instance(path, str_type) and path.startswith(proc_paths):
                     name = path
                 else:

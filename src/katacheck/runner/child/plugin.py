@@ -27,8 +27,9 @@ import random
 import sys
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

@@ -200,8 +200,8 @@ def _import_child_side() -> None:
     import katacheck.checks  # noqa: F401 - imports torch: the slow part
     import katacheck.judge  # noqa: F401
     import katacheck.runner.child.main  # noqa: F401
-    import katacheck.runner.judge.main  # noqa: F401
     import katacheck.runner.child.plugin  # noqa: F401
+    import katacheck.runner.judge.main  # noqa: F401
     from katacheck.checks.eager import skip_dynamo_import
     from katacheck.runner.child.integrity import snapshot_before_forking
 
