@@ -9,6 +9,7 @@ A kata is a folder whose name is the kata id (``03_adam``)::
         stub.py         what the learner starts from (marked with ``# TODO``)
         solution.py     the reference solution
         test_kata.py    the hidden tests, run against the learner's file
+        judge.py        the judge (optional): the kata's rule, recomputed from the tests' evidence
         CALIBRATION.md  how the thresholds of the tests were chosen (katas that train)
 
 Text is written in pt-BR first. A kata translates it in its own folder: ``statement.<lang>.md``
