@@ -26,14 +26,21 @@ def _width() -> int | None:
         return None
 
 
-@functools.cache
 def console() -> Console:
-    return Console(highlight=False, width=_width())
+    """The console for stdout, at the width in force now."""
+    return _console(_width(), stderr=False)
+
+
+def err_console() -> Console:
+    """The console for stderr, at the width in force now."""
+    return _console(_width(), stderr=True)
 
 
 @functools.cache
-def err_console() -> Console:
-    return Console(stderr=True, highlight=False, width=_width())
+def _console(width: int | None, *, stderr: bool) -> Console:
+    # One per width: a console made before KATACHECK_WIDTH changed (a test, a long-lived
+    # process) must not keep wrapping at the old width.
+    return Console(stderr=stderr, highlight=False, width=width)
 
 
 def print_error(message: str, fix: str | None = None) -> None:
