@@ -193,6 +193,48 @@ def test_workspace_files_are_never_imported(cheat: Cheat, verdicts, corpus_folde
         assert not (corpus_folder / cheat.name / marker).exists(), marker
 
 
+def test_every_cheat_fails_in_its_ci_report_and_in_grade_reading_it(verdicts, corpus_folder: Path) -> None:
+    """The report `verify --report` writes in a learner's CI says fail, and `grade` reading that
+    report gives no points."""
+    import json
+
+    from katacheck.grading.batch import rows_from_report
+    from katacheck.grading.submissions import REPORT, Submission
+    from katacheck.reports import exercism
+
+    katas = list(get_pack("fundamentos").katas())
+    for cheat in CHEATS:
+        result = verdicts[cheat.name, "full"]
+        data = exercism.build([result], katas)
+        assert data["status"] != "pass", cheat.name
+        path = corpus_folder / f"{cheat.name}-relatorio.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        kata = next(k for k in katas if k.id == cheat.kata)
+        (row,) = rows_from_report(Submission(cheat.name, path, REPORT), [kata], katas)
+        assert row.status != "pass" and row.points == 0, (cheat.name, row)
+
+
+def test_every_cheat_fails_under_grade(tmp_path: Path) -> None:
+    """The whole corpus as a class, graded by the real command (sandboxed where bwrap works)."""
+    import csv
+
+    pack = get_pack("fundamentos")
+    turma = tmp_path / "turma"
+    for cheat in CHEATS:
+        workspace = turma / cheat.name
+        assert run_katacheck("init", str(workspace), cwd=tmp_path).returncode == 0
+        plant(cheat, workspace, pack.get(cheat.kata))
+    # Without the cheats' `env:` lines: those are the learner's shell, not the teacher's (a
+    # PYTHONPATH into a cheat's folder would run its sitecustomize.py in the teacher's Python).
+    done = run_katacheck("grade", str(turma), "--csv", str(tmp_path / "notas.csv"), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [row for row in csv.DictReader((tmp_path / "notas.csv").open(encoding="utf-8")) if row["kata"] != "TOTAL"]
+    by_cheat = {(row["learner"], row["kata"]): row for row in rows}
+    for cheat in CHEATS:
+        row = by_cheat[cheat.name, cheat.kata]
+        assert row["status"] != "pass" and float(row["points"]) == 0, (cheat.name, row)
+
+
 def test_the_corpus_covers_the_issue() -> None:
     expected = {c.expect for c in CHEATS} | {c.runtime for c in CHEATS}
     assert len(CHEATS) >= 12
