@@ -13,6 +13,7 @@ LEARNER_MODULE = "katacheck_aluno"
 
 _learner_file: str | None = None
 _recorded: dict[str, object] = {}
+_real_paths: dict[str, str] = {}
 
 
 def set_learner_file(path: str | os.PathLike[str] | None) -> None:
@@ -25,7 +26,14 @@ def learner_file() -> str | None:
 
 
 def is_learner_file(filename: str) -> bool:
-    return _learner_file is not None and os.path.realpath(filename) == _learner_file
+    if _learner_file is None:
+        return False
+    # Asked for every frame of every stack a check walks (each forward, each step): the real
+    # path of a code object's file never changes, so it is worked out once.
+    real = _real_paths.get(filename)
+    if real is None:
+        real = _real_paths[filename] = os.path.realpath(filename)
+    return real == _learner_file
 
 
 def record(key: str, value: object) -> None:

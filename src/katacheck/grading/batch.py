@@ -69,11 +69,12 @@ def grade(
                 slots[i, j] = row
                 notify(row)
     if work:
-        from katacheck.runner.parent import use_sandbox, warm_up
+        from katacheck.runner.parent import use_judge_servers, use_sandbox, warm_up
 
         parallel = max(1, min(jobs or os.cpu_count() or 1, len(work)))
         use_sandbox(sandbox, katas)  # the workers start inside it, each with its own folder
         warm_up(parallel)  # one warm worker per job slot
+        use_judge_servers(True)  # one judge for the whole class, not a fork per kata
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             futures = {pool.submit(_run, submission, kata): (i, j) for i, j, submission, kata in work}
             try:
@@ -88,6 +89,7 @@ def grade(
                 stop_running()
                 raise
         use_sandbox("none", katas)  # later runs in this process (verify, tests) run as before
+        use_judge_servers(False)
     learners = [LearnerGrade(submission, [slots[i, j] for j in range(len(katas))])
                 for i, submission in enumerate(submissions)]
     return Gradebook(pack=pack, katas=list(katas), learners=learners, seconds=time.monotonic() - started,

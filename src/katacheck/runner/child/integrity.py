@@ -90,6 +90,7 @@ could still signal other processes of that user through means the audit hook can
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import itertools
 import operator
 import os
@@ -295,11 +296,13 @@ class Tripwire:
     def _unchanged(self) -> bool:
         """The common case, fast: every comparison runs in C (``map``/``operator.is_``)."""
         is_, missing = self._is, itertools.repeat(_MISSING)
-        for _, namespace, snapshot, size in self._namespaces:
-            if not all(map(is_, map(namespace.get, snapshot.keys(), missing), snapshot.values())):
-                return False
-            if size >= 0 and len(namespace) != size:
-                return False
+        flat = self._flat()
+        # One pass over every watched entry of every namespace, all in C: one getter, one key and
+        # one value per entry (a loop over the 1200 namespaces cost ~10 ms a check).
+        if not all(map(is_, map(_CALL, flat.getters, flat.keys, missing), flat.values)):
+            return False
+        if list(map(len, flat.classes)) != flat.sizes:
+            return False
         if self.check_code and not (
                 all(map(is_, map(_CODE, self._functions), self._codes))
                 and all(map(is_, map(_DEFAULTS, self._functions), self._defaults))
@@ -320,7 +323,26 @@ class Tripwire:
                     return False
         return sys.gettrace() is None and sys.getprofile() is None
 
+    def _flat(self) -> _Flat:
+        """The namespaces' entries side by side, for :meth:`_unchanged` (made on first use, and
+        again after :meth:`_differences` may have updated a snapshot)."""
+        flat = getattr(self, "_flat_entries", None)
+        if flat is None:
+            flat = _Flat([], [], [], [], [])
+            for _, namespace, snapshot, size in self._namespaces:
+                getter = namespace.get
+                for key, value in snapshot.items():
+                    flat.getters.append(getter)
+                    flat.keys.append(key)
+                    flat.values.append(value)
+                if size >= 0:
+                    flat.classes.append(namespace)
+                    flat.sizes.append(size)
+            self._flat_entries = flat
+        return flat
+
     def _differences(self, limit: int, skip_bulk: bool = False) -> list[str]:
+        self._flat_entries = None  # a torch wrapper accepted below changes a snapshot
         found: list[str] = []
 
         def note(label: str) -> bool:
@@ -367,6 +389,19 @@ class Tripwire:
 
 
 _MISSING = object()
+
+
+@dataclasses.dataclass
+class _Flat:
+    getters: list[Any]
+    keys: list[Any]
+    values: list[Any]
+    classes: list[Any]
+    sizes: list[int]
+
+
+#: ``f(key, default)`` in C: ``operator.call`` (3.11+), else the same in Python.
+_CALL = getattr(operator, "call", lambda function, *args: function(*args))
 
 
 def _same_items(first: list[Any], second: list[Any]) -> bool:

@@ -15,7 +15,28 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
+
+
+def judge_in_place(job: dict, results_fd: int, output_fd: int, input_fd: int) -> int:
+    """Judge ``job`` in this process, a judge server's (see the worker's ``--judge`` mode): no
+    fork, so no set-up to pay; the evidence is data, and nothing of a learner ever runs here,
+    so one judgement leaves nothing another could be steered by. Returns the exit status."""
+    from katacheck.i18n import set_language
+
+    os.close(output_fd)
+    try:
+        with os.fdopen(input_fd, "rb") as stream:
+            data = stream.read()
+        set_language(job.get("lang"))
+        return run_judge(job, results_fd, data)
+    except Exception:  # noqa: BLE001 - no verdict: the parent fails the kata (fatal.judge)
+        try:
+            os.close(results_fd)
+        except OSError:
+            pass
+        return 1
 
 
 def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int, input_fd: int) -> None:
@@ -33,13 +54,15 @@ def run_forked(job: dict, control_fd: int, results_fd: int, output_fd: int, inpu
     flush_and_exit(code)
 
 
-def run_judge(job: dict, results_fd: int) -> int:
-    """Judge ``job``'s evidence; returns the process's exit status (0: a verdict was sent)."""
+def run_judge(job: dict, results_fd: int, evidence_bytes: bytes | None = None) -> int:
+    """Judge ``job``'s evidence (``evidence_bytes``, or stdin); returns the exit status (0: a
+    verdict was sent)."""
     from katacheck.judge import Evidence
     from katacheck.runner.channel import open_writer
 
     send, close = open_writer(results_fd)
-    evidence = Evidence(json.loads(sys.stdin.buffer.read() or b"[]"))
+    data = sys.stdin.buffer.read() if evidence_bytes is None else evidence_bytes
+    evidence = Evidence(json.loads(data or b"[]"))
     spec = importlib.util.spec_from_file_location("katacheck_juiz", job["judge"])
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

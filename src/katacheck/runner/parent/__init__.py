@@ -7,6 +7,14 @@ decides each verdict, ``scan`` reads learner sources, ``collect`` is plain pytes
 
 from __future__ import annotations
 
-from katacheck.runner.parent.dsession import run_kata, run_katas, shutdown, stop_running, use_sandbox, warm_up
+from katacheck.runner.parent.dsession import (
+    run_kata,
+    run_katas,
+    shutdown,
+    stop_running,
+    use_judge_servers,
+    use_sandbox,
+    warm_up,
+)
 
-__all__ = ["run_kata", "run_katas", "shutdown", "stop_running", "use_sandbox", "warm_up"]
+__all__ = ["run_kata", "run_katas", "shutdown", "stop_running", "use_judge_servers", "use_sandbox", "warm_up"]

@@ -59,7 +59,11 @@ WORKER_GRACE = 15.0
 JUDGE_TIMEOUT = 60.0
 
 _pool = WorkerPool()
+#: Judge servers: long-lived judges for many judgements in a row (``grade``); see use_judge_servers.
+_judges = WorkerPool(judge_servers=True)
+_judge_servers = False
 atexit.register(_pool.shutdown)
+atexit.register(_judges.shutdown)
 
 
 def warm_up(count: int, *, cwd: Path | None = None) -> None:
@@ -73,12 +77,24 @@ def warm_up(count: int, *, cwd: Path | None = None) -> None:
 def shutdown() -> None:
     """Stop every worker this process started (also done at exit)."""
     _pool.shutdown()
+    _judges.shutdown()
+
+
+def use_judge_servers(on: bool, *, count: int = 1) -> None:
+    """Judge in ``count`` long-lived judge servers from now on (``on``), instead of a fresh fork
+    of a worker per judgement: what ``grade`` does, where a fork's set-up would be paid for
+    every kata of every learner. A single ``verify`` keeps the fork (no extra torch import)."""
+    global _judge_servers
+    _judge_servers = on
+    if on:
+        _judges.warm_up(count)
 
 
 def stop_running() -> None:
     """Kill every kata child running now (on Ctrl-C: their own sessions keep them from getting
     the terminal's SIGINT). Their :func:`run_kata` calls return at once, as crashes."""
     _pool.stop_running()
+    _judges.stop_running()
 
 
 def peak_worker_memory_kb() -> list[int]:
@@ -138,7 +154,8 @@ def _judged(kata: Kata, result: KataResult, evidence: list[Any]) -> KataResult:
 
     job = {"judge": str(kata.judge_path), "cwd": str(kata.directory), "memory_mb": _memory_mb(None),
            "max_file_mb": MAX_FILE_MB, "timeout": JUDGE_TIMEOUT, "lang": language()}
-    outcome = _run_on_a_worker(job, JUDGE_TIMEOUT, stdin=json.dumps(evidence).encode())
+    outcome = _run_on_a_worker(job, JUDGE_TIMEOUT, stdin=json.dumps(evidence).encode(),
+                               pool=_judges if _judge_servers else _pool)
     stream = read_stream(outcome.results)
     verdict = next((e for e in stream.events if e["event"] == "verdict"), None)
     if stream.forged is not None or verdict is None or not isinstance(verdict.get("findings"), list):
@@ -181,8 +198,8 @@ class _Outcome:
 
 
 def _run_on_a_worker(job: dict[str, Any], timeout: float, *, stdin: bytes | None = None,
-                     learner_file: Path | None = None) -> _Outcome:
-    worker = _pool.acquire()
+                     learner_file: Path | None = None, pool: WorkerPool = _pool) -> _Outcome:
+    worker = pool.acquire()
     healthy = False
     try:
         if worker.scratch is not None and learner_file is not None:
@@ -198,7 +215,7 @@ def _run_on_a_worker(job: dict[str, Any], timeout: float, *, stdin: bytes | None
         return _Outcome(returncode=-signal.SIGKILL, worker_failed=True, worker_error=str(error))
     finally:
         worker.child_pid = None
-        _pool.release(worker, healthy=healthy)
+        pool.release(worker, healthy=healthy)
 
 
 def _into_scratch(job: dict[str, Any], learner_file: Path, scratch: Path) -> dict[str, Any]:

@@ -44,12 +44,12 @@ class Worker:
     #: How a worker starts; its socket's descriptor number is appended.
     COMMAND = (sys.executable, "-I", "-m", "katacheck.runner.worker.forkserver")
 
-    def __init__(self, sandbox: Sandbox | None = None) -> None:
+    def __init__(self, sandbox: Sandbox | None = None, *, judge_server: bool = False) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         #: Under a sandbox: the one folder the worker (and so each child) may see of the
         #: submissions; each run's learner file is copied into it first.
         self.scratch = Path(tempfile.mkdtemp(prefix="katacheck-entrega-")) if sandbox else None
-        command = [*self.COMMAND, str(theirs.fileno())]
+        command = [*self.COMMAND, str(theirs.fileno()), *(["--judge"] if judge_server else [])]
         passed = [theirs.fileno()]
         #: bwrap writes the sandbox's first pid here: killing bwrap itself would not end it.
         self._sandbox_info: int | None = None
@@ -172,12 +172,20 @@ class Sandbox:
 class WorkerPool:
     """Up to ``slots`` workers, each lent to one run at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, judge_servers: bool = False) -> None:
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
         self._condition = threading.Condition()
         self.slots = 1
         self.sandbox: Sandbox | None = None
+        #: A pool of judge servers (they judge in place) rather than of forking workers.
+        self.judge_servers = judge_servers
+
+    def _new_worker(self) -> Worker:
+        # A judge server runs no learner code: it needs no sandbox (and no scratch folder).
+        if self.judge_servers:
+            return Worker(judge_server=True)
+        return Worker(self.sandbox)
 
     def use_sandbox(self, sandbox: Sandbox | None) -> None:
         """Start workers under ``sandbox`` from now on (None: none); idle ones are replaced."""
@@ -194,7 +202,7 @@ class WorkerPool:
         with self._condition:
             self.slots = max(self.slots, count)
             missing = count - len(self._idle) - len(self._busy)
-            self._idle.extend(Worker(self.sandbox) for _ in range(max(missing, 0)))
+            self._idle.extend(self._new_worker() for _ in range(max(missing, 0)))
 
     def acquire(self) -> Worker:
         """An idle, live worker (started if a slot is free); waits while every slot is busy."""
@@ -207,7 +215,7 @@ class WorkerPool:
                         return worker
                     worker.stop()
                 if len(self._busy) < self.slots:
-                    worker = Worker(self.sandbox)
+                    worker = self._new_worker()
                     self._busy.add(worker)
                     return worker
                 self._condition.wait()
@@ -220,7 +228,7 @@ class WorkerPool:
                 self._idle.append(worker)
             else:
                 worker.stop()
-                self._idle.append(Worker(self.sandbox))
+                self._idle.append(self._new_worker())
             self._condition.notify()
 
     def stop_running(self) -> None:

@@ -1,6 +1,6 @@
 """The warm worker: imports torch, pytest and the child side once, then forks one kata child per run.
 
-``python -I -m katacheck.runner.worker.forkserver FD`` — ``FD`` is this process's end of a
+``python -I -m katacheck.runner.worker.forkserver FD [--judge]`` — ``FD`` is this process's end of a
 ``SOCK_SEQPACKET`` socket pair; the parent (:mod:`katacheck.runner.parent.workermanage`) holds
 the other. One message per packet, JSON:
 
@@ -62,6 +62,9 @@ MESSAGE_BYTES = 1 << 16
 
 def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[0]))
+    # ``--judge``: a judge server, which judges each job itself instead of forking (grade sends
+    # it every judgement: no fork, no set-up per kata).
+    judge_server = argv[1:] == ["--judge"]
     _restore_sys_path()
     try:
         _import_child_side()
@@ -80,7 +83,25 @@ def main(argv: list[str]) -> int:
             for fd in fds:
                 os.close(fd)
             continue
-        _serve(control, message["run"], fds)
+        if judge_server:
+            _judge_here(control, message["run"], fds)
+        else:
+            _serve(control, message["run"], fds)
+
+
+def _judge_here(control: socket.socket, job: dict, fds: list[int]) -> None:
+    """A judge server's job: judged in this very process, which never forks nor runs learner
+    code (so, unlike a forking worker, it may run tensor operations)."""
+    from katacheck.runner.judge.main import judge_in_place
+
+    if "judge" not in job or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        _send(control, {"ended": os.getpid(), "status": 1 << 8, "timed_out": False})
+        return
+    _send(control, {"started": os.getpid()})
+    code = judge_in_place(job, *fds)
+    _send(control, {"ended": os.getpid(), "status": (code & 0xFF) << 8, "timed_out": False})
 
 
 def _serve(control: socket.socket, job: dict, fds: list[int]) -> None:
