@@ -202,23 +202,22 @@ class Tripwire:
         """
         fresh = object.__new__(Tripwire)
         fresh.check_code = self.check_code
-        is_, missing = operator.is_, itertools.repeat(_MISSING)
+        base = self._flat()
+        changed = base.changed()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fresh._namespaces = []
-            for label, namespace, snapshot, size in self._namespaces:
-                if all(map(is_, map(namespace.get, snapshot.keys(), missing), snapshot.values())) and (
-                        size < 0 or len(namespace) == size):
-                    fresh._namespaces.append((label, namespace, snapshot, size))
-                else:
-                    fresh._namespaces.append((label, namespace, _tracked(namespace, is_class=size >= 0),
-                                              len(namespace) if size >= 0 else -1))
+            for index, (label, namespace, snapshot, size) in enumerate(self._namespaces):
+                if index in changed:
+                    snapshot, size = _tracked(namespace, is_class=size >= 0), len(namespace) if size >= 0 else -1
+                fresh._namespaces.append((label, namespace, snapshot, size))
             fresh._code = list(self._code)
             fresh._contents = [(label, container, dict(container)) for label, container, _ in self._contents]
             fresh._modules = dict(self._modules)
             new = {name: module for name, module in _guarded_modules().items() if name not in self._modules}
             fresh._read_modules(new, extra_modules)
             fresh._read_process_state(pluginmanager)
+        fresh._flat_entries = _Flat.build(fresh._namespaces, reuse=base, unchanged=len(self._namespaces), changed=changed)
         return fresh
 
     def _read_modules(self, modules: dict[str, types.ModuleType], extra_modules: Iterable[types.ModuleType]) -> None:
@@ -328,17 +327,7 @@ class Tripwire:
         again after :meth:`_differences` may have updated a snapshot)."""
         flat = getattr(self, "_flat_entries", None)
         if flat is None:
-            flat = _Flat([], [], [], [], [])
-            for _, namespace, snapshot, size in self._namespaces:
-                getter = namespace.get
-                for key, value in snapshot.items():
-                    flat.getters.append(getter)
-                    flat.keys.append(key)
-                    flat.values.append(value)
-                if size >= 0:
-                    flat.classes.append(namespace)
-                    flat.sizes.append(size)
-            self._flat_entries = flat
+            flat = self._flat_entries = _Flat.build(self._namespaces)
         return flat
 
     def _differences(self, limit: int, skip_bulk: bool = False) -> list[str]:
@@ -393,11 +382,52 @@ _MISSING = object()
 
 @dataclasses.dataclass
 class _Flat:
+    """Every watched entry of every namespace, side by side: one C pass compares them all."""
+
     getters: list[Any]
     keys: list[Any]
     values: list[Any]
+    #: For each entry, the index of its namespace; for each namespace, its entries' span.
+    owners: list[int]
+    spans: list[tuple[int, int]]
+    #: The class namespaces (whose size is watched too), their sizes then, their indexes.
     classes: list[Any]
     sizes: list[int]
+    class_owners: list[int]
+
+    @classmethod
+    def build(cls, namespaces, *, reuse: _Flat | None = None, unchanged: int = 0,
+              changed: frozenset[int] | set[int] = frozenset()) -> _Flat:
+        """The entries of ``namespaces``; those of the first ``unchanged`` not in ``changed``
+        copied from ``reuse`` by slices (a renewed snapshot costs its changes, not its size)."""
+        flat = cls([], [], [], [], [], [], [], [])
+        for index, (_, namespace, snapshot, size) in enumerate(namespaces):
+            start = len(flat.keys)
+            if reuse is not None and index < unchanged and index not in changed:
+                begin, end = reuse.spans[index]
+                flat.getters += reuse.getters[begin:end]
+                flat.keys += reuse.keys[begin:end]
+                flat.values += reuse.values[begin:end]
+            else:
+                getter = namespace.get
+                flat.getters += [getter] * len(snapshot)
+                flat.keys += snapshot.keys()
+                flat.values += snapshot.values()
+            flat.owners += [index] * (len(flat.keys) - start)
+            flat.spans.append((start, len(flat.keys)))
+            if size >= 0:
+                flat.classes.append(namespace)
+                flat.sizes.append(size)
+                flat.class_owners.append(index)
+        return flat
+
+    def changed(self) -> set[int]:
+        """The namespaces with an entry that is not what it was, or a class that grew: in C."""
+        same = map(operator.is_, map(_CALL, self.getters, self.keys, itertools.repeat(_MISSING)), self.values)
+        changed = set(itertools.compress(self.owners, map(operator.not_, same)))
+        sizes = map(operator.ne, map(len, self.classes), self.sizes)
+        changed.update(itertools.compress(self.class_owners, sizes))
+        return changed
 
 
 #: ``f(key, default)`` in C: ``operator.call`` (3.11+), else the same in Python.
@@ -414,7 +444,9 @@ _before_forking: list[Tripwire] = []
 
 def snapshot_before_forking() -> None:
     """In the worker: take the tripwire's snapshot once, for every child it will fork."""
-    _before_forking[:] = [Tripwire()]
+    tripwire = Tripwire()
+    tripwire._flat()  # laid out once here too: every child compares against it
+    _before_forking[:] = [tripwire]
 
 
 def tripwire_for_run(*, extra_modules: Iterable[types.ModuleType], pluginmanager: Any) -> Tripwire:
