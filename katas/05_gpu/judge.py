@@ -6,17 +6,11 @@ parâmetros que o treino registrou (com o estado do otimizador mantido entre os 
 recalcula a perda com os parâmetros finais.
 """
 
-import torch
-
 from katacheck import judge
-from katacheck.checks import regression_data
 
 testes = judge.sibling(__file__, "test_kata")
 
 
 def julgar(evidencias):
-    X, y = regression_data()
-    torch.manual_seed(0)  # como treinar_observando(..., seed=0): os mesmos pesos iniciais
-    modelo = testes.SimpleLinearModel()
-    yield from judge.replay(evidencias, "treino", check="test_gradientes_e_perda", optimizer="SGD", model=modelo,
-                            X=X, y=y, max_ratio=testes.LIMIAR_PERDA, loss_check="test_gradientes_e_perda")
+    yield from judge.replay_course_run(evidencias, testes, check="test_gradientes_e_perda", optimizer="SGD",
+                                       loss_check="test_gradientes_e_perda")
