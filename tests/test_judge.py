@@ -134,3 +134,38 @@ def test_evidence_outside_its_check_is_out_of_order():
               {"event": "check", "check": {"name": "a", "title": "a", "outcome": "pass"}},
               {"event": "done", "exitstatus": 0}]
     assert _assembled(events).fatal.code == "fatal.tampered.checks"
+
+
+class _AdamInName(torch.optim.Adam):
+    """Called Adam, an Adam by class, but its step is SGD's: only the numbers tell."""
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for parameter in group["params"]:
+                if parameter.grad is not None:
+                    parameter -= 0.05 * parameter.grad
+
+
+def test_an_optimizer_that_only_calls_itself_adam_is_caught_by_its_steps():
+    from katacheck.checks import TrainingMonitor, context, regression_data
+    from katacheck.checks.evidence import trajectory
+
+    kata = get_pack("fundamentos").get("03_adam")
+    X, y = regression_data()
+    torch.manual_seed(0)
+    model = torch.nn.Linear(10, 1)  # the test's SimpleLinearModel holds one Linear(10, 1): same weights
+    with TrainingMonitor(model=model) as monitor:
+        optimizer = _AdamInName(model.parameters(), lr=0.01)
+        for _ in range(20):
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(model(X), y).backward()
+            optimizer.step()
+    assert {step["optimizer"] for step in monitor.steps} == {"_AdamInName"}
+    for step in monitor.steps:  # what a compromised child would claim: plain "Adam"
+        step["optimizer"] = "Adam"
+    trajectory("treino", model, monitor.steps)
+    evidence = context.take_recorded()["evidence"]
+    result = _judged(kata, _claimed_pass(kata), evidence)
+    failed = {check.name: check.diagnosis.code for check in result.checks if not check.passed}
+    assert failed == {"test_otimizador_adam": "judge.trajectory"}, failed
