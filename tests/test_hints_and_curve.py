@@ -101,3 +101,24 @@ def test_a_long_curve_is_sampled_but_keeps_its_ends_and_step_count():
     roundtrip = CheckResult.from_dict({"name": "t", "title": "t", "outcome": "passed",
                                        "loss_curve": {"values": list(curve.values), "limit": None, "steps": 1000}})
     assert roundtrip.loss_curve == curve
+
+
+def _reference_lines(kata) -> set[str]:
+    """The lines of the reference solution that carry the answer (code, not scaffolding)."""
+    scaffolding = ("#", '"""', "def ", "class ", "import ", "from ", "return", "super()", "if __name__")
+    return {line.strip() for line in kata.solution_path.read_text(encoding="utf-8").splitlines()
+            if len(line.strip()) > 12 and not line.strip().startswith(scaffolding)}
+
+
+@pytest.mark.xdist_group(name="stubs_first_run")
+def test_no_first_run_diagnosis_of_a_stub_gives_away_its_reference_line(pack):
+    """The first failure says what is wrong and where; the line to type is for the last hint."""
+    from katacheck.runner.parent import run_kata
+
+    for kata in pack.katas():
+        result = run_kata(kata, kata.stub_path, cwd=kata.directory)
+        assert not result.passed, kata.id
+        diagnoses = [check.diagnosis for check in result.checks if check.diagnosis] + [result.fatal] * bool(result.fatal)
+        shown = " ".join(f"{d.message} {d.hint or ''}" for d in diagnoses)
+        leaked = sorted(line for line in _reference_lines(kata) if line in shown)
+        assert not leaked, f"{kata.id}: the first diagnosis shows {leaked}"
