@@ -1,4 +1,4 @@
-# expect: judge.activation_unused
+# expect: looks.discarded_result
 """Kata 02 — a ReLU é calculada, mas o resultado é jogado fora: `torch.relu(x)` sozinho na linha."""
 
 import torch

@@ -141,6 +141,10 @@ def run_kata(
     if result.passed and kata.judge_path.is_file():
         # The child's word is not enough: the judge must find its evidence sound.
         result = _judged(kata, result, _evidence(stream.events))
+    if not result.passed:
+        from katacheck.runner.parent.looks_like import refine
+
+        result = refine(result, learner_file)  # the real cause of a symptom, at its line
     return replace(result, duration=round(time.monotonic() - started, 3))
 
 
