@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from katacheck.runner.parent.looks_like import discarded_calls, named_not_called
+from katacheck.runner.parent.looks_like import discarded_activations, discarded_calls, named_not_called
 
 
 def _found(finder, source: str) -> list[tuple[str, int]]:
@@ -38,3 +38,8 @@ def test_a_pure_call_whose_result_is_thrown_away(source, expected):
 ])
 def test_a_method_named_but_not_called(source, expected):
     assert _found(named_not_called, source) == expected
+
+
+def test_a_missing_relu_is_explained_by_a_discarded_activation_only():
+    source = "h = camada(x)\nh.float()\ntorch.relu(h)\n"
+    assert _found(discarded_activations, source) == [("torch.relu", 3)]

@@ -28,6 +28,8 @@ PURE = frozenset({
     "view", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "t", "float",
     "double", "long", "detach", "clone", "contiguous", "abs", "exp", "log", "clamp",
 })  # not .to()/.cuda(): a module moves in place, so `modelo.to(dispositivo)` alone is right
+#: The activations among them.
+ACTIVATIONS = frozenset({"relu", "sigmoid", "tanh", "softmax", "log_softmax", "leaky_relu", "gelu"})
 #: Methods that only act when called: named without parentheses, they do nothing.
 ACTIONS = frozenset({"zero_grad", "backward", "step", "train", "eval", "is_available"})
 
@@ -41,13 +43,19 @@ class Finding:
     line: int
 
 
-def discarded_calls(tree: ast.AST) -> Iterator[Finding]:
-    """``torch.relu(x)`` / ``x.view(...)`` as a whole statement: the result thrown away."""
+def discarded_calls(tree: ast.AST, names: frozenset[str] = PURE) -> Iterator[Finding]:
+    """``torch.relu(x)`` / ``x.view(...)`` (one of ``names``) as a whole statement: the result
+    thrown away."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             name = _called_name(node.value.func)
-            if name is not None and name.rsplit(".", 1)[-1] in PURE:
+            if name is not None and name.rsplit(".", 1)[-1] in names:
                 yield Finding("looks.discarded_result", name, node.lineno)
+
+
+def discarded_activations(tree: ast.AST) -> Iterator[Finding]:
+    """:func:`discarded_calls` of an activation only: what a missing ReLU is explained by."""
+    return discarded_calls(tree, ACTIVATIONS)
 
 
 def named_not_called(tree: ast.AST) -> Iterator[Finding]:
@@ -71,7 +79,7 @@ class Rule:
 
 #: Which symptoms each pattern explains.
 RULES = (
-    Rule(frozenset({"judge.activation_unused", "relu_missing", "relu_unused"}), discarded_calls),
+    Rule(frozenset({"judge.activation_unused", "relu_missing", "relu_unused"}), discarded_activations),
     Rule(frozenset({"stale_gradients", "step_without_gradients", "grad_missing_at_step", "judge.params_unchanged",
                     "judge.trajectory", "device_choice", "loss_not_decreasing", "optimizer_never_stepped"}),
          named_not_called),
