@@ -18,7 +18,7 @@ from katacheck.result import CheckResult, KataResult, Status
 from katacheck.runner.parent import dsession, run_kata
 from katacheck.runner.parent.dsession import _judged
 
-KATAS = ["01_duas_camadas", "02_relu", "03_adam", "04_zero_grad", "05_gpu"]
+KATAS = get_pack("fundamentos").ids()
 
 
 def _claimed_pass(kata) -> KataResult:
