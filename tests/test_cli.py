@@ -91,7 +91,45 @@ def test_list_shows_every_kata_with_its_status(cli):
     assert "01_duas_camadas" in result.output and "… em andamento ←" in result.output
     assert "05_gpu" in result.output and "· não iniciada" in result.output
     data = json.loads(cli("list", "--json").output)
-    assert [row["status"] for row in data] == ["pending", "locked", "locked", "locked", "locked"]
+    assert [row["status"] for row in data] == ["pending"] + ["locked"] * (len(data) - 1)
+
+
+def test_list_groups_the_katas_by_section_in_course_order(cli, tmp_path, pack):
+    cli("next")
+    state = tmp_path / ".katacheck" / "progresso.json"
+    data = _progress(tmp_path)
+    data["passed"] = ["01_duas_camadas", "02_relu"]
+    state.write_text(json.dumps(data), encoding="utf-8")
+    lines = cli("list").output.splitlines()
+    sections = [name for name, _ in pack.sections()]
+    headings = [i for i, line in enumerate(lines) if "Seção " in line]
+    assert len(headings) == len(sections) >= 1
+    fundamentals = len(dict(pack.sections())["Fundamentos"])
+    assert "│ Seção 1 " in lines[headings[0]] and "│ Fundamentos " in lines[headings[0]]
+    assert f"2 de {fundamentals} concluídas" in lines[headings[0]]
+    # Each kata comes after its own section's heading and before the next one's.
+    for number, (_, katas) in enumerate(pack.sections()):
+        end = headings[number + 1] if number + 1 < len(headings) else len(lines)
+        block = "\n".join(lines[headings[number]:end])
+        assert all(f"│ {kata.id} " in block for kata in katas), block
+    rows = json.loads(cli("list", "--json").output)
+    assert [row["section"] for row in rows] == [kata.section for kata in pack.katas()]
+    assert rows[0]["section"] == "Fundamentos"
+
+
+def test_list_names_the_sections_in_english(cli, monkeypatch):
+    from katacheck.i18n import language, set_language
+
+    previous = language()
+    monkeypatch.setenv("KATACHECK_LANG", previous)  # the CLI exports --lang: restored after the test
+    cli("next")
+    try:
+        output = cli("--lang", "en", "list").output
+        rows = json.loads(cli("--lang", "en", "list", "--json").output)
+    finally:
+        set_language(previous)
+    assert "│ Section 1 " in output and "│ Fundamentals " in output and "0 of " in output
+    assert rows[0]["section"] == "Fundamentals"
 
 
 def test_commands_outside_a_workspace_say_how_to_fix_it(cli):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import textwrap
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import katacheck
 from conftest import run_katacheck
 from katacheck import hookspecs, plugins
 from katacheck.errors import ExitCode, PackConflictError
+from katacheck.i18n import language, set_language
 from katacheck.packs import KataFormatError, KataPack
 
 MINI_KATA = {
@@ -133,6 +136,8 @@ BROKEN_META = {
                              'deve ser uma tabela [en] com title, hints e checks traduzidos, mas é "Add tensors"'),
     "translated hints": (VALID_META + "[en]\nhints = [3]\n", "en.hints", "mas é [3]"),
     "translated checks": (VALID_META + "[en.checks]\ntest_soma = 1\n", "en.checks", "nome do teste → título"),
+    "section as number": (VALID_META + "section = 1\n", "section", "deve ser um texto não vazio entre aspas, mas é 1"),
+    "translated section": (VALID_META + '[en]\nsection = ""\n', "en.section", "um texto não vazio entre aspas"),
 }
 
 
@@ -240,3 +245,86 @@ def test_an_implementation_without_the_new_argument_still_works_and_one_with_it_
     assert plugins.call_hookimpl(impls["new"], available) == ["novo em /curso"]
     with pytest.raises(TypeError):
         impls["new"].function()  # what calling without arguments did to such a plugin
+
+
+# -- sections: the parts of the course ------------------------------------------------------------
+
+#: The built-in pack's sections, in course order (issue 12): pt-BR and English.
+COURSE_SECTIONS = [
+    ("Fundamentos", "Fundamentals"),
+    ("Autograd", "Autograd"),
+    ("Modelos, perdas e otimizadores", "Models, losses and optimizers"),
+    ("O laço de treino completo", "The complete training loop"),
+]
+
+
+def _kata_with(tmp_path: Path, kata_id: str, order: int, extra: str = "") -> None:
+    kata_dir = tmp_path / "katas" / kata_id
+    kata_dir.mkdir(parents=True)
+    for name, text in MINI_KATA.items():
+        (kata_dir / name).write_text(text, encoding="utf-8")
+    (kata_dir / "kata.toml").write_text(f'title = "Kata {order}"\norder = {order}\n{extra}', encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _in_language(name: str):
+    previous = language()
+    set_language(name, export=False)
+    try:
+        yield
+    finally:
+        set_language(previous, export=False)
+
+
+def test_a_section_is_read_and_translated_like_the_title(tmp_path):
+    _kata_with(tmp_path, "01_somar", 1, 'section = "Tensores"\n[en]\nsection = "Tensors"\n')
+    _kata_with(tmp_path, "02_somar", 2, 'section = "Tensores"\n[en]\ntitle = "Kata 2"\n')
+    first, second = KataPack.from_directory("mini", tmp_path / "katas").katas()
+    assert first.section == second.section == "Tensores"
+    with _in_language("en"):
+        assert first.section == "Tensors"
+        assert second.section == "Tensores", "a language without the section falls back to pt-BR"
+
+
+def test_sections_group_the_katas_in_course_order_and_a_kata_without_one_has_none(tmp_path):
+    _kata_with(tmp_path, "01_a", 1, 'section = "Base"\n')
+    _kata_with(tmp_path, "03_c", 3, 'section = "Mais"\n')
+    _kata_with(tmp_path, "02_b", 2, 'section = "Base"\n')
+    _kata_with(tmp_path, "04_d", 4)  # an older kata.toml, without section
+    sections = KataPack.from_directory("mini", tmp_path / "katas").sections()
+    assert [(name, [kata.id for kata in katas]) for name, katas in sections] == [
+        ("Base", ["01_a", "02_b"]), ("Mais", ["03_c"]), ("", ["04_d"])]
+
+
+def test_a_pack_without_sections_is_one_group(tmp_path):
+    _kata_with(tmp_path, "01_a", 1)
+    _kata_with(tmp_path, "02_b", 2)
+    pack = KataPack.from_directory("mini", tmp_path / "katas")
+    assert [kata.section for kata in pack.katas()] == ["", ""]
+    assert [(name, len(katas)) for name, katas in pack.sections()] == [("", 2)]
+
+
+def test_the_builtin_pack_names_its_sections_in_course_order_in_both_languages():
+    from katacheck.plugins import get_pack
+
+    katas = get_pack("fundamentos").katas()
+    by_language = {}
+    for name in ("pt_BR", "en"):
+        with _in_language(name):
+            by_language[name] = [kata.section for kata in katas]
+    pairs = list(zip(by_language["pt_BR"], by_language["en"]))
+    assert all(pair in COURSE_SECTIONS for pair in pairs), pairs
+    # Course order: the sections never go back (katas of a section are consecutive, in order).
+    indices = [COURSE_SECTIONS.index(pair) for pair in pairs]
+    assert indices == sorted(indices), pairs
+    assert by_language["pt_BR"][:5] == ["Fundamentos"] * 5
+
+
+def test_list_of_a_pack_without_sections_has_no_section_headings(cli, broken_pack):
+    broken_pack.write_text(VALID_META, encoding="utf-8")  # a kata.toml written before sections
+    assert cli("init", "ws", "--pack", "quebrado").exit_code == 0
+    result = cli("--workspace", "ws", "list")
+    assert result.exit_code == 0, result.output
+    assert "01_somar" in result.output and "Seção" not in result.output
+    rows = json.loads(cli("--workspace", "ws", "list", "--json").output)
+    assert [(row["id"], row["section"]) for row in rows] == [("01_somar", "")]

@@ -3,7 +3,7 @@
 A kata is a folder whose name is the kata id (``03_adam``)::
 
     03_adam/
-        kata.toml       title, order, hints, timeout, points; [en] title, hints, checks
+        kata.toml       title, order, section, hints, timeout, points; [en] title, section, hints, checks
         statement.md    the statement, in pt-BR Markdown
         statement.en.md the statement in English (and so on, one file per language)
         stub.py         what the learner starts from (marked with ``# TODO``)
@@ -13,12 +13,15 @@ A kata is a folder whose name is the kata id (``03_adam``)::
         CALIBRATION.md  how the thresholds of the tests were chosen (katas that train)
 
 Text is written in pt-BR first. A kata translates it in its own folder: ``statement.<lang>.md``
-and a ``[<lang>]`` table in ``kata.toml`` with the ``title``, the ``hints`` and the ``checks``
-(test function name → check title; pt-BR titles are the tests' docstrings). Whatever a language
-lacks falls back to pt-BR.
+and a ``[<lang>]`` table in ``kata.toml`` with the ``title``, the ``section``, the ``hints`` and
+the ``checks`` (test function name → check title; pt-BR titles are the tests' docstrings).
+Whatever a language lacks falls back to pt-BR.
 
 A pack is a folder of kata folders with a name; plugins return packs from the
-``katacheck_packs`` hook.
+``katacheck_packs`` hook. Its katas come in course order (``order``), and ``section`` groups them
+into the parts of the course (``katacheck list`` shows one heading per section). ``section`` is
+optional: a pack whose katas name none (one written before sections existed) is one list without
+headings, as it always was.
 
 Anything in a kata folder that does not follow this format is a :class:`KataFormatError`
 naming the file and the field: the CLI shows it as an error (exit code 2), not a traceback.
@@ -73,6 +76,8 @@ class Kata:
     order: int
     directory: Path
     source_hints: tuple[str, ...] = ()
+    #: The pt-BR section (``""``: the kata.toml names none).
+    source_section: str = ""
     timeout: float = DEFAULT_TIMEOUT
     points: float = 1.0
     #: Language → ``{"title": ..., "hints": [...], "checks": {test name: title}}``.
@@ -82,6 +87,15 @@ class Kata:
     def title(self) -> str:
         """The title in the current language."""
         return self._translated().get("title") or self.source_title
+
+    @property
+    def section(self) -> str:
+        """The part of the course this kata belongs to, in the current language.
+
+        ``""`` when ``kata.toml`` has no ``section``: katas of packs written before sections
+        existed belong to no section, and ``katacheck list`` shows them without a heading.
+        """
+        return self._translated().get("section") or self.source_section
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -142,6 +156,7 @@ class Kata:
             order=_field(meta, "order", path, required=True),
             directory=directory,
             source_hints=tuple(_field(meta, "hints", path, default=())),
+            source_section=_field(meta, "section", path, default=""),
             timeout=float(_field(meta, "timeout", path, default=DEFAULT_TIMEOUT)),
             points=float(_field(meta, "points", path, default=1.0)),
             translations=_translations(meta, path),
@@ -193,6 +208,15 @@ class KataPack:
     def ids(self) -> list[str]:
         return [kata.id for kata in self.katas()]
 
+    def sections(self) -> list[tuple[str, tuple[Kata, ...]]]:
+        """The katas grouped by :attr:`Kata.section` (current language): the sections in the order
+        of their first kata, each with its katas in course order. Katas without a section make a
+        group named ``""`` (the whole pack, for a pack that names no sections)."""
+        groups: dict[str, list[Kata]] = {}
+        for kata in self.katas():
+            groups.setdefault(kata.section, []).append(kata)
+        return [(name, tuple(katas)) for name, katas in groups.items()]
+
 
 def _read_metadata(path: Path) -> dict:
     try:
@@ -234,6 +258,7 @@ def _is_check_titles(value: object) -> bool:
 #: Field of kata.toml → (what its value must be, the catalog key that says so in words).
 _FIELDS = {
     "title": (_is_text, "kata_format.kind.text"),
+    "section": (_is_text, "kata_format.kind.text"),
     "order": (_is_integer, "kata_format.kind.integer"),
     "hints": (_is_text_list, "kata_format.kind.text_list"),
     "timeout": (lambda value: _is_number(value) and value > 0, "kata_format.kind.timeout"),
@@ -241,7 +266,7 @@ _FIELDS = {
     "checks": (_is_check_titles, "kata_format.kind.checks"),
 }
 #: The fields a ``[<lang>]`` table may translate.
-_TRANSLATED = ("title", "hints", "checks")
+_TRANSLATED = ("title", "section", "hints", "checks")
 
 
 def _field(meta: dict, key: str, path: Path, *, required: bool = False, default=None, prefix: str = ""):
