@@ -37,6 +37,7 @@ COMMANDS = {
     "reset": "reset",
     "solution": "solution",
     "grade": "grade",
+    "dev": "dev",  # a group: the course authors' commands, in katacheck.cli.dev
 }
 
 
