@@ -58,6 +58,11 @@ def prepare_process(job: dict, control_fd: int, results_fd: int, output_fd: int,
 
     set_language(job.get("lang"))
     os.environ["KATACHECK_LANG"] = job.get("lang") or ""
+    # The worker needed torch.cuda.is_available() to go through NVML, so that nothing before a
+    # fork could create a CUDA context. This process forks no more and may own CUDA; and every
+    # optimizer step asks is_available() (torch.accelerator), which through NVML costs ~75 µs
+    # a call: a tenth of a training kata's run. The CUDA runtime's answer is cached: ~1 µs.
+    os.environ.pop("PYTORCH_NVML_BASED_CUDA_CHECK", None)
     # On a segfault, print the Python stack: the parent finds the learner's line in it.
     faulthandler.enable()
 
