@@ -5,9 +5,13 @@ import torch
 from torch import nn
 
 from katacheck import checks
+from katacheck.checks.convergence import expect_run_loss_decreased
 
 #: Razão máxima perda final / inicial do conjunto inteiro após 100 épocas (ver CALIBRATION.md).
 LIMIAR_PERDA = 0.85
+#: As taxas de aprendizado que o enunciado aceita (0.001 é também o padrão do Adam): uma perda que não
+#: cai com um lr muito longe delas é diagnosticada pelo lr (checks/convergence.py).
+LR_ACEITOS = (0.01, 0.001)
 
 
 class SimpleLinearModel(nn.Module):
@@ -57,11 +61,10 @@ def test_gradientes_limpos(execucao):
 
 def test_perda_diminui(execucao):
     """A perda do conjunto inteiro diminui com o treino."""
-    checks.expect_loss_decreased(execucao.loss_before, execucao.loss_after, max_ratio=LIMIAR_PERDA,
-                                 curve=execucao.monitor.losses)
+    expect_run_loss_decreased(execucao, max_ratio=LIMIAR_PERDA, accepted_lr=LR_ACEITOS)
 
 
 def test_devolve_as_perdas(learner):
     """treinar devolve a lista das perdas de cada época, como float."""
     execucao = treinar_observando(checks.require_attribute(learner, "treinar"), seed=1, epocas=7)
-    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before)
+    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before, monitor=execucao.monitor)

@@ -9,10 +9,14 @@ import torch
 from torch import nn
 
 from katacheck import checks
+from katacheck.checks.convergence import expect_run_loss_decreased
 from katacheck.i18n import t
 
 #: Razão máxima perda final / inicial do conjunto inteiro após 100 épocas (ver CALIBRATION.md).
 LIMIAR_PERDA = 0.60
+#: A taxa de aprendizado do laço do curso: uma perda que não cai com um lr muito longe dela é
+#: diagnosticada pelo lr (checks/convergence.py).
+LR_ACEITOS = (0.01,)
 
 
 class SimpleLinearModel(nn.Module):
@@ -83,12 +87,11 @@ def test_treina_na_cpu(learner):
 def test_gradientes_e_perda(execucao_gpu):
     """Na GPU, os gradientes estão limpos a cada passo e a perda diminui."""
     checks.expect_clean_gradients(execucao_gpu.monitor)
-    checks.expect_loss_decreased(execucao_gpu.loss_before, execucao_gpu.loss_after, max_ratio=LIMIAR_PERDA,
-                                 curve=execucao_gpu.monitor.losses)
+    expect_run_loss_decreased(execucao_gpu, max_ratio=LIMIAR_PERDA, accepted_lr=LR_ACEITOS)
 
 
 def test_devolve_as_perdas(learner):
     """treinar devolve a lista das perdas de cada época, como float."""
     with checks.cuda_available():
         execucao = treinar_observando(checks.require_attribute(learner, "treinar"), 1, "cuda", epocas=7)
-    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before)
+    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before, monitor=execucao.monitor)

@@ -55,8 +55,15 @@ def expect_loss_decreased(before: float, after: float, *, max_ratio: float,
              ratio=f"{ratio:.3f}", max_ratio=f"{max_ratio:.2f}")
 
 
-def expect_loss_history(history: object, epochs: int, *, first_loss: float) -> list[float]:
-    """A list of ``epochs`` Python floats whose first value is the model's initial loss."""
+def expect_loss_history(history: object, epochs: int, *, first_loss: float,
+                        monitor: object | None = None) -> list[float]:
+    """A list of ``epochs`` Python floats whose first value is the model's initial loss.
+
+    With ``monitor`` (the run's :class:`~katacheck.checks.TrainingMonitor`), a first value that
+    is not the model's loss is explained by what the run computed: a loss over broadcast shapes
+    (seen by a :class:`~katacheck.checks.SilentBugMonitor`), or the very loss the learner's
+    ``backward()`` received, computed some other way than the kata's.
+    """
     if not isinstance(history, (list, tuple)):
         fail("history_type", found=type(history).__name__)
     if any(isinstance(value, torch.Tensor) for value in history):
@@ -66,6 +73,31 @@ def expect_loss_history(history: object, epochs: int, *, first_loss: float) -> l
         fail("history_not_floats", kinds=", ".join(kinds))
     if len(history) != epochs:
         fail("history_length", found=len(history), expected=epochs)
-    if not math.isclose(history[0], first_loss, rel_tol=1e-3, abs_tol=1e-6):
-        fail("history_not_real", found=f"{history[0]:.4g}", expected=f"{first_loss:.4g}")
+    if not _same_loss(history[0], first_loss):
+        values = {"found": f"{history[0]:.4g}", "expected": f"{first_loss:.4g}"}
+        explain_broadcast(monitor)
+        backward_losses = getattr(monitor, "losses", None) or ()
+        if backward_losses and _same_loss(history[0], backward_losses[0]):
+            fail("history_other_loss", **values)
+        fail("history_not_real", **values)
     return [float(value) for value in history]
+
+
+def _same_loss(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-6)
+
+
+def explain_broadcast(monitor: object | None) -> None:
+    """Fail with ``loss_broadcast`` when ``monitor`` saw a regression loss compare an output
+    and a target of different shapes (:class:`~katacheck.checks.silent.monitor.LossBroadcast`):
+    that loss is not the model's loss on the data, whatever else the check was measuring."""
+    broadcasts = getattr(monitor, "loss_broadcasts", None)
+    if not broadcasts:
+        return
+    first = broadcasts[0]
+    fail("loss_broadcast", function=first.function, input=_shape(first.input), target=_shape(first.target),
+         result=_shape(first.result), pairs=math.prod(first.result), location=first.location)
+
+
+def _shape(shape: Sequence[int]) -> str:
+    return "[" + ", ".join(str(n) for n in shape) + "]"

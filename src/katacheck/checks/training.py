@@ -6,7 +6,8 @@ It records, without the learner's code knowing:
 - every optimizer created (its class and the learner's line that built it) and every step;
 - stale gradients: a gradient still holding a previous step's value when a new backward pass
   adds to it (a leaf parameter's tensor hook runs *before* accumulation, so it sees the old
-  ``.grad``). Zeroing anywhere in the loop, ``set_to_none=False``, ``model.zero_grad()`` and
+  ``.grad``), parameter by parameter: which ones kept their old gradient and which were
+  cleared. Zeroing anywhere in the loop, ``set_to_none=False``, ``model.zero_grad()`` and
   gradient accumulation (several backwards per step) all pass;
 - whether each step had gradients at all, and whether they were finite;
 - the devices of the watched model's parameters and inputs at each forward call;
@@ -63,6 +64,9 @@ class TrainingMonitor:
     model: nn.Module | None = None
     optimizers: list[OptimizerRecord] = field(default_factory=list)
     stale_gradient_at: Location | None = None
+    #: Per stepped parameter (by ``id``), in the order first seen: whether its gradient was ever
+    #: stale at the first backward after a step (True), or always found cleared (False).
+    stale_by_parameter: dict[int, bool] = field(default_factory=dict)
     empty_step_at: Location | None = None
     non_finite_step_at: Location | None = None
     #: A parameter of the watched model that reached a step with no (or an all-zero) gradient.
@@ -154,7 +158,9 @@ class TrainingMonitor:
             if self._stepped.get(id(parameter)):
                 self._stepped[id(parameter)] = False
                 old = parameter.grad
-                if old is not None and old.any() and self.stale_gradient_at is None:
+                stale = old is not None and bool(old.any())
+                self.stale_by_parameter[id(parameter)] = self.stale_by_parameter.get(id(parameter), False) or stale
+                if stale and self.stale_gradient_at is None:
                     self.stale_gradient_at = location_in_stack()
 
         return hook
@@ -179,6 +185,22 @@ class TrainingMonitor:
     @property
     def stepped_optimizers(self) -> list[OptimizerRecord]:
         return [record for record in self.optimizers if record.steps]
+
+    def stale_parameters(self) -> tuple[list[str], list[str]]:
+        """``(stale, cleared)``: the names of the stepped parameters whose gradient was stale at
+        some backward, and of those whose gradient was always cleared before it. Names are the
+        watched model's (``named_parameters()``: ``linear.bias``); a parameter outside it is
+        named by its shape."""
+        names = {id(p): name for name, p in self.model.named_parameters()} if self.model is not None else {}
+        shapes = {id(p): p for record in self.optimizers for p in optimizer_parameters(record.optimizer)}
+        stale, cleared = [], []
+        for key, was_stale in self.stale_by_parameter.items():
+            name = names.get(key)
+            if name is None:
+                parameter = shapes.get(key)
+                name = str(list(parameter.shape)) if parameter is not None else "?"
+            (stale if was_stale else cleared).append(name)
+        return stale, cleared
 
 
 def _reporting_backward(callback: Callable[[torch.Tensor], None]):
@@ -237,8 +259,16 @@ def expect_optimizer(monitor: TrainingMonitor, expected: str, model: nn.Module,
 
 
 def expect_clean_gradients(monitor: TrainingMonitor) -> None:
-    """No stale gradients reached a step, and every step had finite gradients."""
+    """No stale gradients reached a step, and every step had finite gradients.
+
+    When only some parameters kept an old gradient (the others were cleared before each
+    backward), the diagnosis names the ones left (``stale_gradients_partial``).
+    """
     if monitor.stale_gradient_at is not None:
+        stale, cleared = monitor.stale_parameters()
+        if stale and cleared:
+            fail("stale_gradients_partial", count=len(stale), names=_quoted(stale), cleared=_quoted(cleared),
+                 location=monitor.stale_gradient_at)
         fail("stale_gradients", location=monitor.stale_gradient_at)
     if monitor.empty_step_at is not None:
         fail("step_without_gradients", location=monitor.empty_step_at)
@@ -246,6 +276,10 @@ def expect_clean_gradients(monitor: TrainingMonitor) -> None:
         fail("step_non_finite", location=monitor.non_finite_step_at)
     if monitor.param_without_grad is not None:
         fail("grad_missing_at_step", param=monitor.param_without_grad)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
 
 
 @dataclass

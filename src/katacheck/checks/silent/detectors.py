@@ -188,10 +188,7 @@ def expect_learning_rate(run: TrainingRun, *, working: tuple[float, float] | Non
     ratio = run.loss_after / run.loss_before if run.loss_before > 0 else math.inf
     if math.isfinite(ratio) and ratio <= stall_ratio:
         return
-    losses = list(getattr(run.monitor, "losses", ()))
-    too_high = (not math.isfinite(ratio) or ratio > DIVERGED_RATIO
-                or any(not math.isfinite(value) for value in losses)
-                or (len(losses) > 1 and losses[0] > 0 and max(losses[1:]) > OSCILLATION_PEAK * losses[0]))
+    too_high = loss_rose(run)
     values = {"lr": f"{lr:g}", "optimizer": name, "before": f"{run.loss_before:.4g}",
               "after": f"{run.loss_after:.4g}", "location": record.created_at}
     if working is None:
@@ -201,6 +198,18 @@ def expect_learning_rate(run: TrainingRun, *, working: tuple[float, float] | Non
         fail("lr_too_high", low=f"{low:g}", high=f"{high:g}", **values)
     if not too_high and lr < low:
         fail("lr_too_low", low=f"{low:g}", high=f"{high:g}", **values)
+
+
+def loss_rose(run: TrainingRun) -> bool:
+    """Whether a failed run's loss went up rather than crawled down: it ended above where it
+    began (:data:`DIVERGED_RATIO`) or NaN/inf, a step's loss was NaN/inf, or a step's loss was
+    :data:`OSCILLATION_PEAK` times the first one. A learning rate too high does this; one too
+    low never does (the loss only falls, slowly)."""
+    ratio = run.loss_after / run.loss_before if run.loss_before > 0 else math.inf
+    losses = list(getattr(run.monitor, "losses", ()))
+    return (not math.isfinite(ratio) or ratio > DIVERGED_RATIO
+            or any(not math.isfinite(value) for value in losses)
+            or (len(losses) > 1 and losses[0] > 0 and max(losses[1:]) > OSCILLATION_PEAK * losses[0]))
 
 
 def expect_shuffled_batches(monitor: SilentBugMonitor) -> None:

@@ -39,6 +39,8 @@ from katacheck.result import Location
 # -- what the TorchFunctionMode looks at --------------------------------------------------------
 
 _LOSS_INPUTS = frozenset({"cross_entropy", "nll_loss"})
+#: Losses that compare an output with a target of the same shape, and broadcast when it differs.
+_REGRESSION_LOSSES = frozenset({"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"})
 _SOFTMAXES = frozenset({"softmax", "log_softmax", "_softmax", "_log_softmax"})
 _MOVES = frozenset({"to", "cuda", "cpu"})
 _ACCUMULATIONS = frozenset({
@@ -67,6 +69,19 @@ class LossInput:
     high: float
     location: Location | None  # the line that called the loss
     producer_location: Location | None  # the line that called the softmax, when known
+
+
+@dataclass(frozen=True)
+class LossBroadcast:
+    """A regression loss (``mse_loss``...) called with an output and a target of different
+    shapes: PyTorch broadcasts one over the other, and the loss averages over ``result`` pairs,
+    most of them of different samples (an output ``[N, 1]`` against a target ``[N]``: ``[N, N]``)."""
+
+    function: str
+    input: tuple[int, ...]
+    target: tuple[int, ...]
+    result: tuple[int, ...]
+    location: Location | None
 
 
 @dataclass(frozen=True)
@@ -125,6 +140,8 @@ class SilentBugMonitor(TrainingMonitor):
 
     #: Every ``cross_entropy`` / ``nll_loss`` call, classified (the first 10 000).
     loss_inputs: list[LossInput] = field(default_factory=list)
+    #: Regression losses whose output and target had different shapes (the first 10 000).
+    loss_broadcasts: list[LossBroadcast] = field(default_factory=list)
     #: The learner's line that added an already back-propagated loss to a running total.
     graph_accumulated_at: Location | None = None
     #: How many ``backward()`` calls had happened when that total was first added to.
@@ -186,6 +203,8 @@ class SilentBugMonitor(TrainingMonitor):
             self._note_uses(args, kwargs)
         if name in _LOSS_INPUTS:
             self._note_loss_input(name, args, kwargs)
+        elif name in _REGRESSION_LOSSES:
+            self._note_regression_loss(name, args, kwargs)
         elif name == "backward":
             # Wrappers around Tensor.backward (TrainingMonitor's) already ran on the way here.
             while hasattr(func, "__wrapped__"):
@@ -213,6 +232,20 @@ class SilentBugMonitor(TrainingMonitor):
             producer = producer or last_name
         self.loss_inputs.append(LossInput(function, kind, producer, low, high, location_in_stack(),
                                           producer_location))
+
+    def _note_regression_loss(self, function: str, args: tuple, kwargs: dict) -> None:
+        output = args[0] if args else kwargs.get("input")
+        target = args[1] if len(args) > 1 else kwargs.get("target")
+        if not (isinstance(output, torch.Tensor) and isinstance(target, torch.Tensor)):
+            return
+        if output.shape == target.shape or len(self.loss_broadcasts) >= _MAX_RECORDS:
+            return
+        try:
+            result = tuple(torch.broadcast_shapes(output.shape, target.shape))
+        except RuntimeError:  # shapes that do not broadcast: PyTorch's own error says it
+            return
+        self.loss_broadcasts.append(LossBroadcast(function, tuple(output.shape), tuple(target.shape), result,
+                                                  location_in_stack()))
 
     def _note_backward(self, args: tuple, kwargs: dict) -> None:
         roots = args[0] if args else kwargs.get("tensors")

@@ -1,0 +1,35 @@
+# expect: loss_lr_too_high
+"""Kata 03 — Adam com lr=100: os passos são enormes e a perda sobe em vez de cair."""
+
+import torch
+from torch import nn
+
+
+class SimpleLinearModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+def treinar(modelo, X, y, epocas=100):
+    criterio = nn.MSELoss()
+    otimizador = torch.optim.Adam(modelo.parameters(), lr=100)
+    perdas = []
+    for epoca in range(epocas):
+        otimizador.zero_grad()
+        saida = modelo(X)
+        perda = criterio(saida, y)
+        perda.backward()
+        otimizador.step()
+        perdas.append(perda.item())
+    return perdas
+
+
+if __name__ == "__main__":
+    X = torch.randn(64, 10)
+    y = X.sum(dim=1, keepdim=True)
+    perdas = treinar(SimpleLinearModel(), X, y)
+    print(f"perda: {perdas[0]:.3f} → {perdas[-1]:.3f}")
