@@ -144,7 +144,7 @@ def run_kata(
     if not result.passed:
         from katacheck.runner.parent.looks_like import refine
 
-        result = refine(result, learner_file)  # the real cause of a symptom, at its line
+        result = refine(result, learner_file, kata.solution_path)  # the real cause of a symptom, at its line
     return replace(result, duration=round(time.monotonic() - started, 3))
 
 
