@@ -8,7 +8,7 @@ learner wrote around them (module hooks would only see ``nn.ReLU``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
 
@@ -38,6 +38,9 @@ class Op:
     name: str  # "linear", "relu", "sigmoid", ...
     layer: str | None = None  # attribute path of the nn.Linear, for "linear"
     location: Location | None = None
+    #: For "linear": copies of what went in and what came out, to follow the data between layers.
+    received: Any = field(default=None, compare=False, repr=False)
+    produced: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -82,9 +85,14 @@ class _ForwardTracer(TorchFunctionMode):
     def __torch_function__(self, func: Callable, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         op = self._classify(getattr(func, "__name__", ""), args, kwargs)
+        received = _copy(args[0] if args else kwargs.get("input")) if op is not None and op.kind == "linear" else None
+        result = func(*args, **kwargs)
         if op is not None:
+            if op.kind == "linear":
+                # Copies: an in-place ReLU would change the layer's output after we saw it.
+                op = replace(op, received=received, produced=_copy(result))
             self.ops.append(op)
-        return func(*args, **kwargs)
+        return result
 
     def _classify(self, name: str, args: tuple, kwargs: dict) -> Op | None:
         if name == "linear":
@@ -102,6 +110,10 @@ def _is_clamp_at_zero(name: str, args: tuple, kwargs: dict) -> bool:
         return False
     low = kwargs.get("min", args[1] if len(args) > 1 else None)
     return low is not None and float(low) == 0.0
+
+
+def _copy(value: Any) -> Any:
+    return value.detach().clone() if isinstance(value, torch.Tensor) else None
 
 
 def _op_location() -> Location | None:
@@ -158,7 +170,13 @@ def expect_linear_chain(model: nn.Module, sizes: tuple[int, ...], batch: int = 8
 
 
 def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
-    """Exactly one activation, a ReLU, between the first and the second linear layer."""
+    """A ReLU between the first and the second linear layer, and no other activation.
+
+    What decides is the data: the second layer must receive ``relu`` of what the first one
+    produced, however the learner wrote it (``torch.relu``, ``nn.ReLU()``, ``clamp``,
+    ``torch.where``...). A ReLU computed and thrown away is no ReLU. The operations the forward
+    called only name what is wrong when the data says something is.
+    """
     where = definition_location(type(model))
     ops = trace.ops
     first, last = ops.index(trace.linears[0]), ops.index(trace.linears[-1])
@@ -168,6 +186,12 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
         op = outside[0]
         code = "activation_after_output" if ops.index(op) > last else "activation_before_input"
         fail(code, name=op.name, shape=trace.shape(), location=op.location or where)
+    fed = relu_feeds_next_layer(trace.linears[0], trace.linears[-1])
+    if fed:
+        return
+    if fed is False and between and all(op.name == "relu" for op in between):
+        # The forward called a ReLU, but its result is not what the next layer received.
+        fail("relu_result_unused", shape=trace.shape(), location=between[0].location or where)
     if not between:
         unused = [name for name, m in model.named_modules() if isinstance(m, nn.ReLU)]
         if unused:
@@ -178,6 +202,17 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
         fail("wrong_activation", name=wrong[0].name, location=wrong[0].location or where)
     if len(between) > 1:
         fail("too_many_activations", count=len(between), shape=trace.shape(), location=where)
+
+
+def relu_feeds_next_layer(producer: Op, consumer: Op) -> bool | None:
+    """Whether ``consumer`` received exactly ``relu`` of what ``producer`` produced; None when the
+    data cannot tell (no negative value went through, or the widths differ)."""
+    produced, received = producer.produced, consumer.received
+    if produced is None or received is None or produced.shape != received.shape:
+        return None
+    if not bool((produced < 0).any()):
+        return None
+    return bool(torch.equal(received, produced.clamp(min=0)))
 
 
 def _forward_location(model: nn.Module) -> Location | None:

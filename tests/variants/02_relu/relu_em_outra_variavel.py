@@ -1,4 +1,4 @@
-# expect: judge.activation_unused
+# expect: relu_result_unused
 """Kata 02 — a ReLU vai para outra variável, e a segunda camada recebe a de antes."""
 
 import torch.nn.functional as F
