@@ -226,18 +226,21 @@ def refine(result: KataResult, learner_file: Path, reference_file: Path | None =
     if tree is None:
         return result
     reference = _parse(reference_file) if reference_file is not None else None
-    return replace(result, checks=tuple(_refined(check, tree, reference, learner_file) for check in result.checks))
+    causes: dict[int, Finding | None] = {}  # each rule's cause, looked for once: several checks share it
+    return replace(result, checks=tuple(_refined(check, tree, reference, learner_file, causes) for check in result.checks))
 
 
-def _refined(check: CheckResult, tree: ast.AST, reference: ast.AST | None, learner_file: Path) -> CheckResult:
+def _refined(check: CheckResult, tree: ast.AST, reference: ast.AST | None, learner_file: Path,
+             causes: dict[int, Finding | None]) -> CheckResult:
     diagnosis = check.diagnosis
     if check.passed or diagnosis is None:
         return check
-    for rule in RULES:
+    for index, rule in enumerate(RULES):
         if diagnosis.code in rule.explains:
-            found = min(rule.finds(tree, reference), key=lambda finding: finding.line, default=None)
-            if found is not None:
-                return replace(check, diagnosis=_diagnosis(found, learner_file))
+            if index not in causes:
+                causes[index] = min(rule.finds(tree, reference), key=lambda finding: finding.line, default=None)
+            if causes[index] is not None:
+                return replace(check, diagnosis=_diagnosis(causes[index], learner_file))
     return check
 
 
