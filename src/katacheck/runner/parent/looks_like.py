@@ -194,7 +194,7 @@ class Rule:
 #: Which symptoms each pattern explains (each found by writing the mistake and reading the code
 #: its failure gets: see ``tests/variants/``).
 RULES = (
-    Rule(frozenset({"judge.activation_unused", "relu_missing", "relu_unused"}),
+    Rule(frozenset({"judge.activation_unused", "relu_missing", "relu_unused", "relu_result_unused"}),
          _learner_only(discarded_activations)),
     Rule(frozenset({"stale_gradients", "step_without_gradients", "grad_missing_at_step", "judge.params_unchanged",
                     "judge.trajectory", "device_choice", "loss_not_decreasing", "optimizer_never_stepped"}),
