@@ -48,6 +48,11 @@ LAYOUT: dict[str, str] = {
     "katacheck.workspace": PARENT,
     "katacheck.pytest_plugin": PARENT,
     "katacheck.runner.parent.*": PARENT,  # with the facade the parent calls (run_kata, warm_up...)
+    # katacheck dev check: validation, the runs over seeds, the variants' parser.
+    "katacheck.authoring": PARENT,
+    "katacheck.authoring.check": PARENT,
+    "katacheck.authoring.validate": PARENT,
+    "katacheck.authoring.variants": PARENT,
     # The warm worker that forks kata children.
     "katacheck.runner.worker.*": WORKER,
     # The kata child: the checks API of hidden tests, and the child side of the runner.

@@ -1,7 +1,8 @@
 """Realistic learner files for every kata, each verified end to end through the sandbox.
 
 ``tests/variants/<kata_id>/<name>.py`` is a complete learner file whose first line says what
-the verification must conclude:
+the verification must conclude (read by :func:`katacheck.authoring.variants.read_expectation`,
+which ``katacheck dev check`` uses too):
 
 - ``# expect: pass`` — a correct solution written in another style: the kata must pass;
 - ``# expect: <code>`` — a beginner's mistake: the kata must fail, and some failed check (or
@@ -10,11 +11,11 @@ the verification must conclude:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from katacheck.authoring.variants import read_expectation
 from katacheck.plugins import get_pack
 from katacheck.render.report import render_text
 from katacheck.result import KataResult
@@ -24,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 KATAS_DIR = ROOT / "katas"
 VARIANTS_DIR = Path(__file__).resolve().parent / "variants"
 PACK = "fundamentos"
-HEADER = re.compile(r"^#\s*expect:\s*(?P<expect>[\w.]+)\s*$")
 
 
 
@@ -36,14 +36,6 @@ def verify(kata_id: str, path: Path) -> KataResult:
     if path not in _RESULTS:
         _RESULTS[path] = run_kata(get_pack(PACK).get(kata_id), path)
     return _RESULTS[path]
-
-
-def read_expectation(path: Path) -> str:
-    first = path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
-    match = HEADER.match(first)
-    if match is None:
-        raise ValueError(f"{path}: the first line must be '# expect: pass' or '# expect: <code>'")
-    return match["expect"]
 
 
 def discover() -> list[tuple[str, Path, str]]:

@@ -16,6 +16,7 @@ from katacheck.i18n import t
 
 #: Subcommand name → module under katacheck.cli.dev, in the order ``--help`` lists them.
 SUBCOMMANDS: dict[str, str] = {
+    "check": "check",
 }
 
 

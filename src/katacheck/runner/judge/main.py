@@ -24,12 +24,14 @@ def judge_in_place(job: dict, results_fd: int, output_fd: int, input_fd: int) ->
     fork, so no set-up to pay; the evidence is data, and nothing of a learner ever runs here,
     so one judgement leaves nothing another could be steered by. Returns the exit status."""
     from katacheck.i18n import set_language
+    from katacheck.runner.child.main import use_seed
 
     os.close(output_fd)
     try:
         with os.fdopen(input_fd, "rb") as stream:
             data = stream.read()
         set_language(job.get("lang"))
+        use_seed(job)
         return run_judge(job, results_fd, data)
     except Exception:  # noqa: BLE001 - no verdict: the parent fails the kata (fatal.judge)
         try:

@@ -110,12 +110,14 @@ def run_kata(
     memory_mb: int | None = None,
     cwd: Path | None = None,
     scan: bool = True,
+    seed: int | None = None,
 ) -> KataResult:
     """Run ``kata``'s hidden tests against ``learner_file``; always returns a result.
 
     ``cwd`` is the submission's folder (default: the file's); the file must be a regular file
     inside it. ``scan=False`` skips the static tamper scan (tests use it to exercise the
-    child's own defences on their own).
+    child's own defences on their own). ``seed``: the base seed of the hidden tests and the judge
+    (``KATACHECK_SEED`` in their environment; ``dev check --seeds``); None keeps the inherited one.
     """
     started = time.monotonic()
     cwd = (cwd or learner_file.parent).resolve()
@@ -131,7 +133,7 @@ def run_kata(
     timeout = timeout if timeout is not None else _timeout_for(kata)
     job = {"tests": str(kata.tests_path), "learner": str(learner_file.resolve()), "cwd": str(cwd),
            "memory_mb": _memory_mb(memory_mb), "max_file_mb": MAX_FILE_MB, "timeout": timeout,
-           "lang": language()}
+           "lang": language(), "seed": seed}
     outcome = _run_on_a_worker(job, timeout, learner_file=learner_file)
     stream = read_stream(outcome.results)
     result = _assemble(kata, stream, outcome, timeout, time.monotonic() - started, learner_file)
@@ -140,7 +142,7 @@ def run_kata(
         result = replace(result, fatal=replace(result.fatal, location=location))
     if result.passed and kata.judge_path.is_file():
         # The child's word is not enough: the judge must find its evidence sound.
-        result = _judged(kata, result, _evidence(stream.events))
+        result = _judged(kata, result, _evidence(stream.events), seed)
     if not result.passed:
         from katacheck.runner.parent.looks_like import refine
 
@@ -152,12 +154,13 @@ def _evidence(events: list[dict[str, Any]]) -> list[Any]:
     return [item for event in events if event["event"] == "evidence" for item in event["items"]]
 
 
-def _judged(kata: Kata, result: KataResult, evidence: list[Any]) -> KataResult:
+def _judged(kata: Kata, result: KataResult, evidence: list[Any], seed: int | None = None) -> KataResult:
     """``result`` as the judge sees it: each finding fails its check; no verdict, no pass."""
     import json
 
     job = {"judge": str(kata.judge_path), "cwd": str(kata.directory), "memory_mb": _memory_mb(None),
-           "max_file_mb": MAX_FILE_MB, "timeout": JUDGE_TIMEOUT, "lang": language()}
+           "max_file_mb": MAX_FILE_MB, "timeout": JUDGE_TIMEOUT, "lang": language(),
+           "seed": seed}
     outcome = _run_on_a_worker(job, JUDGE_TIMEOUT, stdin=json.dumps(evidence).encode(),
                                pool=_judges if _judge_servers else _pool)
     stream = read_stream(outcome.results)
@@ -561,9 +564,11 @@ def _fatal(cause: str, running: str | None, /, **params: str) -> Diagnosis:
 
 
 
-def run_katas(runs: list[tuple[Kata, Path, Path]], *, jobs: int | None = None) -> list[KataResult]:
+def run_katas(runs: list[tuple[Kata, Path, Path]], *, jobs: int | None = None,
+              seed: int | None = None) -> list[KataResult]:
     """Run every ``(kata, learner_file, cwd)`` of ``runs``, ``jobs`` at a time (default: one per
-    core); the results come back in the order given."""
+    core), each with the base seed ``seed`` (see :func:`run_kata`); the results come back in the
+    order given."""
     from concurrent.futures import ThreadPoolExecutor
 
     if not runs:
@@ -572,7 +577,7 @@ def run_katas(runs: list[tuple[Kata, Path, Path]], *, jobs: int | None = None) -
     warm_up(jobs)
     # Threads only wait on pipes (the work is in the children), so they cost nothing.
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_kata, kata, learner_file, cwd=cwd) for kata, learner_file, cwd in runs]
+        futures = [pool.submit(run_kata, kata, learner_file, cwd=cwd, seed=seed) for kata, learner_file, cwd in runs]
         try:
             return [future.result() for future in futures]
         except BaseException:  # Ctrl-C: no new runs, and the running ones stop now
