@@ -71,6 +71,19 @@ def test_next_moves_on_once_the_kata_passed_and_congratulates_at_the_end(cli, tm
     assert "Parabéns" in cli("next").output
 
 
+def test_next_goes_on_from_05_gpu_to_06_taxa_de_aprendizado(cli, tmp_path, pack):
+    cli("next")
+    state = tmp_path / ".katacheck" / "progresso.json"
+    data = _progress(tmp_path)
+    data["passed"] = ["01_duas_camadas", "02_relu", "03_adam", "04_zero_grad", "05_gpu"]
+    state.write_text(json.dumps(data), encoding="utf-8")
+    result = cli("next")
+    assert "Kata 06_taxa_de_aprendizado: A taxa de aprendizado" in result.output
+    learner = tmp_path / "06_taxa_de_aprendizado.py"
+    assert learner.read_text(encoding="utf-8") == pack.get("06_taxa_de_aprendizado").stub_path.read_text(encoding="utf-8")
+    assert _progress(tmp_path)["current"] == "06_taxa_de_aprendizado"
+
+
 def test_init_creates_a_workspace_in_the_given_folder(cli, tmp_path):
     result = cli("init", "curso")
     assert result.exit_code == 0

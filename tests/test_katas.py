@@ -18,6 +18,7 @@ STUB_DIAGNOSIS = {
     "03_adam": "optimizer_wrong_class",
     "04_zero_grad": "stale_gradients",
     "05_gpu": "device_choice",
+    "06_taxa_de_aprendizado": "optimizer_lr",
 }
 
 

@@ -42,6 +42,15 @@ from katacheck.checks.model import (
     require_module_class,
     trace_forward,
 )
+from katacheck.checks.runs import (  # kata 06
+    Run,
+    RunRecorder,
+    best_rate,
+    expect_best_rate,
+    expect_one_run_per_rate,
+    expect_runs_start_at,
+    initial_weights,
+)
 from katacheck.checks.silent import (
     SilentBugMonitor,
     expect_evaluation_mode,
@@ -65,6 +74,13 @@ from katacheck.checks.training import (
 )
 
 __all__ = [
+    "Run",  # kata 06
+    "RunRecorder",
+    "best_rate",
+    "expect_best_rate",
+    "expect_one_run_per_rate",
+    "expect_runs_start_at",
+    "initial_weights",
     "evidence",
     "diagnose",
     "diagnose_warning",

@@ -1,0 +1,46 @@
+# expect: rates_other_start
+"""Kata 06 — fixa a semente depois de criar o modelo: o primeiro treino sai de outros pesos."""
+
+
+import math
+
+import torch
+from torch import nn
+
+
+class SimpleLinearModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+def treinar(modelo, X, y, lr, epocas=100):
+    criterio = nn.MSELoss()
+    otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
+    perdas = []
+    for epoca in range(epocas):
+        otimizador.zero_grad()
+        saida = modelo(X)
+        perda = criterio(saida, y)
+        perda.backward()
+        otimizador.step()
+        perdas.append(perda.item())
+    return perdas
+
+
+def comparar_taxas(X, y, taxas, epocas=100):
+    historicos = {}
+    for taxa in taxas:
+        modelo = SimpleLinearModel()
+        torch.manual_seed(0)
+        historicos[taxa] = treinar(modelo, X, y, taxa, epocas)
+    return historicos
+
+
+def melhor_taxa(historicos):
+    finitos = {taxa: perdas for taxa, perdas in historicos.items() if all(math.isfinite(p) for p in perdas)}
+    return min(finitos, key=lambda taxa: finitos[taxa][-1])
+
