@@ -48,6 +48,9 @@ LAYOUT: dict[str, str] = {
     "katacheck.workspace": PARENT,
     "katacheck.pytest_plugin": PARENT,
     "katacheck.runner.parent.*": PARENT,  # with the facade the parent calls (run_kata, warm_up...)
+    # Course authors' tools (katacheck dev): scaffolds, and calibration run in kata children.
+    "katacheck.authoring.scaffold": PARENT,
+    "katacheck.authoring.calibration": PARENT,
     # katacheck dev check: validation, the runs over seeds, the variants' parser.
     "katacheck.authoring": PARENT,
     "katacheck.authoring.check": PARENT,

@@ -16,6 +16,9 @@ from katacheck.i18n import t
 
 #: Subcommand name → module under katacheck.cli.dev, in the order ``--help`` lists them.
 SUBCOMMANDS: dict[str, str] = {
+    "pack": "pack",
+    "new": "new",
+    "calibrate": "calibrate",
     "check": "check",
 }
 
