@@ -57,7 +57,9 @@ WITHOUT_LINE = frozenset({"loss_not_decreasing"})
 
 
 def _check_cause(code: str) -> str:
-    return re.escape(_prefix(f"check.{code}")) + ".*" + ("" if code in WITHOUT_LINE else AT_LINE)
+    # A check's own codes live under "check."; the parent's ("looks.…") and the judge's under theirs.
+    key = code if "." in code else f"check.{code}"
+    return re.escape(_prefix(key)) + ".*" + ("" if code in WITHOUT_LINE else AT_LINE)
 
 
 TAMPER = re.escape(_prefix("fatal.tampered"))
