@@ -23,6 +23,11 @@ def test_wheel_contains_the_katas_and_the_catalog(tmp_path):
     assert "katacheck/locale/pt_BR/LC_MESSAGES/katacheck.mo" in names
     assert "katacheck/locale/en/LC_MESSAGES/katacheck.mo" in names
     assert "katacheck/templates/github-workflow.yml" in names
+    # The scaffolds of `katacheck dev new` / `dev pack` and the hidden test of `dev calibrate`.
+    templates = REPO / "src" / "katacheck" / "templates"
+    for template in sorted(templates.glob("*/*.tmpl")):
+        assert f"katacheck/templates/{template.parent.name}/{template.name}" in names
+    assert "katacheck/templates/kata/test_kata.py.tmpl" in names
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("entry_points.txt"))
     ).decode()
