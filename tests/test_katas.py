@@ -18,6 +18,8 @@ STUB_DIAGNOSIS = {
     "03_adam": "optimizer_wrong_class",
     "04_zero_grad": "stale_gradients",
     "05_gpu": "device_choice",
+    "09_acumulo_de_gradientes": "accumulation_unweighted",
+    "10_validacao": "validation_train_mode",
     "06_taxa_de_aprendizado": "optimizer_lr",
 }
 

@@ -23,6 +23,14 @@ from katacheck.checks import (
     evidence,  # noqa: F401  (checks.evidence.forward, .submit...)
     reference,  # noqa: F401  (capture torch's classes first)
 )
+from katacheck.checks.accumulation import (  # kata 09
+    AccumulationRun,
+    expect_accumulated_gradient,
+    expect_accumulated_loss,
+    expect_pieces,
+    expect_single_step,
+    observe_accumulation,
+)
 from katacheck.checks.anomaly import locate_inplace
 from katacheck.checks.data import learning_ratio, probe_inputs, regression_data, train_reference
 from katacheck.checks.device import (
@@ -73,7 +81,31 @@ from katacheck.checks.training import (
     run_training,
 )
 
+from katacheck.checks.validation import (  # kata 10
+    EvaluationRun,
+    PhaseRun,
+    expect_evaluation_loss,
+    expect_one_step_per_epoch,
+    expect_phase_histories,
+    expect_phase_modes,
+    observe_evaluation,
+    observe_phases,
+)
 __all__ = [
+    "AccumulationRun",  # kata 09
+    "expect_accumulated_gradient",
+    "expect_accumulated_loss",
+    "expect_pieces",
+    "expect_single_step",
+    "observe_accumulation",
+    "EvaluationRun",  # kata 10
+    "PhaseRun",
+    "expect_evaluation_loss",
+    "expect_one_step_per_epoch",
+    "expect_phase_histories",
+    "expect_phase_modes",
+    "observe_evaluation",
+    "observe_phases",
     "Run",  # kata 06
     "RunRecorder",
     "best_rate",

@@ -1,0 +1,28 @@
+# expect: train_mode_not_restored
+"""Kata 10 — o erro clássico: avaliar chama eval(), e o laço nunca mais chama train()."""
+
+import torch
+from torch import nn
+
+
+def avaliar(modelo, X, y, criterio):
+    modelo.eval()
+    with torch.no_grad():
+        saida = modelo(X)
+        perda = criterio(saida, y)
+    return perda.item()
+
+
+def treinar_e_avaliar(modelo, X, y, X_val, y_val, epocas=20, lr=0.01):
+    criterio = nn.MSELoss()
+    otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
+    perdas_treino, perdas_val = [], []
+    for epoca in range(epocas):
+        otimizador.zero_grad()
+        saida = modelo(X)
+        perda = criterio(saida, y)
+        perda.backward()
+        otimizador.step()
+        perdas_treino.append(perda.item())
+        perdas_val.append(avaliar(modelo, X_val, y_val, criterio))
+    return perdas_treino, perdas_val

@@ -1,0 +1,28 @@
+# expect: validation_train_mode
+"""Kata 10 — lembrou do no_grad(), mas não do eval(): Dropout e BatchNorm seguem em modo de treino."""
+
+import torch
+from torch import nn
+
+
+def avaliar(modelo, X, y, criterio):
+    with torch.no_grad():
+        saida = modelo(X)
+        perda = criterio(saida, y)
+    return perda.item()
+
+
+def treinar_e_avaliar(modelo, X, y, X_val, y_val, epocas=20, lr=0.01):
+    criterio = nn.MSELoss()
+    otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
+    perdas_treino, perdas_val = [], []
+    for epoca in range(epocas):
+        modelo.train()
+        otimizador.zero_grad()
+        saida = modelo(X)
+        perda = criterio(saida, y)
+        perda.backward()
+        otimizador.step()
+        perdas_treino.append(perda.item())
+        perdas_val.append(avaliar(modelo, X_val, y_val, criterio))
+    return perdas_treino, perdas_val

@@ -1,0 +1,26 @@
+# expect: train_mode_not_restored
+"""Kata 10 — modelo.train() uma vez só, antes do laço: da segunda época em diante, vale o eval()."""
+
+import torch
+from torch import nn
+
+
+def avaliar(modelo, X, y, criterio):
+    modelo.eval()
+    with torch.no_grad():
+        return criterio(modelo(X), y).item()
+
+
+def treinar_e_avaliar(modelo, X, y, X_val, y_val, epocas=20, lr=0.01):
+    criterio = nn.MSELoss()
+    otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
+    modelo.train()
+    perdas_treino, perdas_val = [], []
+    for epoca in range(epocas):
+        otimizador.zero_grad()
+        perda = criterio(modelo(X), y)
+        perda.backward()
+        otimizador.step()
+        perdas_treino.append(perda.item())
+        perdas_val.append(avaliar(modelo, X_val, y_val, criterio))
+    return perdas_treino, perdas_val
