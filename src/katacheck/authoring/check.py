@@ -133,7 +133,7 @@ def check_pack(pack: KataPack, *, seeds: int = 1, jobs: int | None = None,
     folders = read_folders(pack)
     problems = validate(pack, folders)
     katas = [folder.kata for folder in folders if folder.kata is not None]
-    variant_runs, variant_problems = _variant_runs(pack, katas)
+    variant_runs, variant_problems = _variant_runs(pack, katas, {folder.directory.name for folder in folders})
     problems += variant_problems
     runs = [Run(kata, role, path) for kata in katas
             for role, path in ((STUB, kata.stub_path), (SOLUTION, kata.solution_path))] + variant_runs
@@ -144,7 +144,9 @@ def check_pack(pack: KataPack, *, seeds: int = 1, jobs: int | None = None,
                      seconds=round(time.monotonic() - started, 1))
 
 
-def _variant_runs(pack: KataPack, katas: list[Kata]) -> tuple[list[Run], list[Problem]]:
+def _variant_runs(pack: KataPack, katas: list[Kata], folders: set[str]) -> tuple[list[Run], list[Problem]]:
+    """The runs of ``pack``'s variants, and the problems of the variants that cannot run.
+    ``folders``: every kata folder's name (an unreadable kata's variants wait for it, quietly)."""
     directory = variant_files.variants_directory(pack)
     if directory is None:
         return [], []
@@ -152,8 +154,11 @@ def _variant_runs(pack: KataPack, katas: list[Kata]) -> tuple[list[Run], list[Pr
     runs, problems = [], []
     for path in variant_files.variant_files(directory):
         kata = by_id.get(path.parent.name)
+        if kata is None and path.parent.name in folders:
+            continue  # the kata's own problem is reported; its variants run once it is fixed
         if kata is None:
-            problems.append(Problem(path.parent, t("dev.check.variant_no_kata", name=path.parent.name)))
+            stray = Problem(path.parent, t("dev.check.variant_no_kata", name=path.parent.name))
+            problems += [] if stray in problems else [stray]  # one line per folder, not per file
             continue
         try:
             runs.append(Run(kata, VARIANT, path, variant_files.read_expectation(path)))
