@@ -169,3 +169,49 @@ def test_an_optimizer_that_only_calls_itself_adam_is_caught_by_its_steps():
     result = _judged(kata, _claimed_pass(kata), evidence)
     failed = {check.name: check.diagnosis.code for check in result.checks if not check.passed}
     assert failed == {"test_otimizador_adam": "judge.trajectory"}, failed
+
+
+def test_kata_06_histories_of_runs_that_ignored_their_rate_are_refuted():
+    """What a child whose treinar ignores lr would claim: every history is the lr=0.01 run's."""
+    from katacheck.checks.runs import best_rate
+
+    kata = get_pack("fundamentos").get("06_taxa_de_aprendizado")
+    juiz = _judge_module(kata)
+    mesma = juiz.treino_do_curso(0, 0.01, juiz.testes.EPOCAS)
+    historicos = {taxa: mesma for taxa in juiz.testes.TAXAS}
+    evidence = [{"label": "comparacao", "historicos": [[taxa, perdas] for taxa, perdas in historicos.items()]},
+                {"label": "escolha", "taxa": best_rate(historicos)}]
+    result = _judged(kata, _claimed_pass(kata), evidence)
+    failed = {check.name: check.diagnosis.code for check in result.checks if not check.passed}
+    assert failed["test_cada_taxa_no_seu_treino"] == "judge.rates_history", failed
+    assert failed["test_taxa_10_diverge"] == "judge.rates_history", failed
+    assert "test_mesmos_pesos_iniciais" not in failed, "the runs did start from the seed-0 weights"
+
+
+def test_kata_08_finite_differences_on_the_spy_functions_are_refuted():
+    """Central differences are right on smooth functions; on a straight-through step they are not."""
+    kata = get_pack("fundamentos").get("08_autograd")
+    juiz = _judge_module(kata)
+    h = 1e-3
+    respostas = []
+    for funcao, _, f, ponto in juiz.testes.casos_do_espiao(juiz.AutogradSpy()):
+        valores = [float(v) for v in (ponto if isinstance(ponto, list) else [ponto])]
+        grads = []
+        for i in range(len(valores)):
+            mais = [torch.tensor(v + h * (j == i), dtype=torch.float64) for j, v in enumerate(valores)]
+            menos = [torch.tensor(v - h * (j == i), dtype=torch.float64) for j, v in enumerate(valores)]
+            grads.append(float((f(*mais) - f(*menos)) / (2 * h)))
+        respostas.append(grads if funcao == "gradiente" else grads[0])
+    result = _judged(kata, _claimed_pass(kata), [{"label": "espiao", "respostas": respostas}])
+    failed = {check.name: check.diagnosis.code for check in result.checks if not check.passed}
+    assert failed["test_vem_do_autograd"] == "judge.autograd_value", failed
+
+
+def _judge_module(kata):
+    """The kata's judge.py, imported here (it is trusted code, like the tests)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"juiz_{kata.id}", kata.judge_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

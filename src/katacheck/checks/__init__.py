@@ -32,6 +32,13 @@ from katacheck.checks.accumulation import (  # kata 09
     observe_accumulation,
 )
 from katacheck.checks.anomaly import locate_inplace
+from katacheck.checks.autograd import (  # kata 08
+    AutogradSpy,
+    expect_autograd_used,
+    expect_derivative,
+    expect_number,
+    expect_numbers,
+)
 from katacheck.checks.data import learning_ratio, probe_inputs, regression_data, train_reference
 from katacheck.checks.device import (
     cuda_available,
@@ -92,6 +99,11 @@ from katacheck.checks.validation import (  # kata 10
     observe_phases,
 )
 __all__ = [
+    "AutogradSpy",  # kata 08
+    "expect_autograd_used",
+    "expect_derivative",
+    "expect_number",
+    "expect_numbers",
     "AccumulationRun",  # kata 09
     "expect_accumulated_gradient",
     "expect_accumulated_loss",
