@@ -117,15 +117,18 @@ class PackCheck:
     problems: list[Problem]
     runs: int
     seconds: float
+    #: False when the variants were left out (``--no-variants``).
+    variants: bool = True
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def check_pack(pack: KataPack, *, seeds: int = 1, jobs: int | None = None,
+def check_pack(pack: KataPack, *, seeds: int = 1, jobs: int | None = None, variants: bool = True,
                on_seed: Callable[[int], None] | None = None) -> PackCheck:
-    """Validate ``pack`` and run its stubs, solutions and variants over ``seeds`` seeds.
+    """Validate ``pack`` and run its stubs, solutions and (unless ``variants`` is False) its
+    variants over ``seeds`` seeds.
 
     ``on_seed(i)`` is called as the runs of seed ``i`` start (for a progress display).
     """
@@ -133,7 +136,8 @@ def check_pack(pack: KataPack, *, seeds: int = 1, jobs: int | None = None,
     folders = read_folders(pack)
     problems = validate(pack, folders)
     katas = [folder.kata for folder in folders if folder.kata is not None]
-    variant_runs, variant_problems = _variant_runs(pack, katas, {folder.directory.name for folder in folders})
+    variant_runs, variant_problems = (_variant_runs(pack, katas, {folder.directory.name for folder in folders})
+                                      if variants else ([], []))
     problems += variant_problems
     runs = [Run(kata, role, path) for kata in katas
             for role, path in ((STUB, kata.stub_path), (SOLUTION, kata.solution_path))] + variant_runs
@@ -141,7 +145,7 @@ def check_pack(pack: KataPack, *, seeds: int = 1, jobs: int | None = None,
     problems += [problem for outcome in outcomes for problem in _run_problems(outcome)]
     rows = [_row(kata, outcomes) for kata in katas] + [_unread_row(folder) for folder in folders if folder.kata is None]
     return PackCheck(pack=pack.name, seeds=seeds, rows=rows, problems=problems, runs=len(runs) * seeds,
-                     seconds=round(time.monotonic() - started, 1))
+                     seconds=round(time.monotonic() - started, 1), variants=variants)
 
 
 def _variant_runs(pack: KataPack, katas: list[Kata], folders: set[str]) -> tuple[list[Run], list[Problem]]:

@@ -18,13 +18,18 @@ if TYPE_CHECKING:
     from katacheck.packs import KataPack
 
 
+#: The flaky column with a single seed: nothing to compare a verdict with.
+UNMEASURED = "—"
+
+
 @click.command(help=t("cli.dev.check.help"), short_help=t("cli.dev.check.short"))
 @click.option("--pack", "pack_spec", default=None, metavar=t("cli.dev.check.metavar.pack"),
               help=t("cli.dev.check.option.pack"))
 @click.option("--seeds", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help=t("cli.dev.check.option.seeds"))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N", help=t("cli.dev.check.option.jobs"))
-def command(pack_spec: str | None, seeds: int, jobs: int | None) -> None:
+@click.option("--no-variants", "skip_variants", is_flag=True, help=t("cli.dev.check.option.no_variants"))
+def command(pack_spec: str | None, seeds: int, jobs: int | None, skip_variants: bool) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from katacheck.authoring import check_pack
@@ -41,7 +46,7 @@ def command(pack_spec: str | None, seeds: int, jobs: int | None) -> None:
             progress.update(task, description=t("cli.dev.check.progress_seed", pack=pack.name, seed=seed + 1,
                                                 seeds=seeds))
 
-        report = check_pack(pack, seeds=seeds, jobs=jobs, on_seed=on_seed)
+        report = check_pack(pack, seeds=seeds, jobs=jobs, variants=not skip_variants, on_seed=on_seed)
     out = console()
     out.print(table(report))
     out.print(t("cli.dev.check.legend"), style="dim")
@@ -78,25 +83,28 @@ def table(report: PackCheck):
 
     plural = "cli.dev.check.title.one" if report.seeds == 1 else "cli.dev.check.title.many"
     grid = Table(title=t(plural, pack=report.pack, seeds=report.seeds))
-    grid.add_column(t("cli.dev.check.col.kata"), overflow="fold")
+    grid.add_column(t("cli.list.col.kata"), overflow="fold")
     for key in ("stub", "solution", "variants"):
         grid.add_column(t(f"cli.dev.check.col.{key}"), justify="center")
     grid.add_column(t("cli.dev.check.col.flaky"))
     for row in report.rows:
-        grid.add_row(row.kata_id, *_cells(row, report.seeds))
+        grid.add_row(row.kata_id, *_cells(row, report.seeds, report.variants))
     return grid
 
 
-def _cells(row: KataRow, seeds: int) -> list:
+def _cells(row: KataRow, seeds: int, variants_ran: bool) -> list:
     from rich.text import Text
 
     if not row.ran:
         unread = Text("!", "yellow")
-        return [unread, unread, unread, Text(t("cli.dev.check.flaky.unmeasured"), "dim")]
+        return [unread, unread, unread, Text(UNMEASURED, "dim")]
     stub, solution = _tally(row.stub, seeds > 1), _tally(row.solution, seeds > 1)
-    variants = _tally(row.variants, True) if row.variants.total else Text("·", "dim")
+    if not variants_ran:
+        variants = Text(t("cli.dev.check.variants_skipped"), "dim")
+    else:
+        variants = _tally(row.variants, True) if row.variants.total else Text("·", "dim")
     if seeds == 1:
-        flaky = Text(t("cli.dev.check.flaky.unmeasured"), "dim")
+        flaky = Text(UNMEASURED, "dim")
     elif row.flaky:
         flaky = Text(t("cli.dev.check.flaky.yes", what=", ".join(_role_name(role) for role in row.flaky)), "red")
     else:
