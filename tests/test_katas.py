@@ -22,6 +22,8 @@ STUB_DIAGNOSIS = {
     "10_validacao": "validation_train_mode",
     "06_taxa_de_aprendizado": "optimizer_lr",
     "08_autograd": "grad_needs_float",
+    "11_mlp": "image_not_flattened",
+    "12_entropia_cruzada": "mse_on_classes",
 }
 
 

@@ -39,6 +39,22 @@ from katacheck.checks.autograd import (  # kata 08
     expect_number,
     expect_numbers,
 )
+from katacheck.checks.batch import (  # kata 11
+    expect_batch_output,
+    expect_linear_sizes,
+    expect_raw_logits,
+    install_known_weights,
+    known_weights,
+)
+from katacheck.checks.classification import (  # kata 12
+    ClassifierRun,
+    accuracy,
+    expect_accuracy,
+    expect_class_index_targets,
+    expect_class_predictions,
+    observe_classifier_training,
+    predicted_classes,
+)
 from katacheck.checks.data import learning_ratio, probe_inputs, regression_data, train_reference
 from katacheck.checks.device import (
     cuda_available,
@@ -99,6 +115,18 @@ from katacheck.checks.validation import (  # kata 10
     observe_phases,
 )
 __all__ = [
+    "expect_batch_output",  # kata 11
+    "expect_linear_sizes",
+    "expect_raw_logits",
+    "install_known_weights",
+    "known_weights",
+    "ClassifierRun",  # kata 12
+    "accuracy",
+    "expect_accuracy",
+    "expect_class_index_targets",
+    "expect_class_predictions",
+    "observe_classifier_training",
+    "predicted_classes",
     "AutogradSpy",  # kata 08
     "expect_autograd_used",
     "expect_derivative",

@@ -1,0 +1,27 @@
+# expect: mse_on_classes
+"""Kata 12 — a MSELoss do curso, com os rótulos em one-hot para os formatos baterem."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def treinar_classificador(modelo, X, rotulos, epocas=100, lr=0.1):
+    criterio = nn.MSELoss()
+    otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
+    perdas = []
+    for epoca in range(epocas):
+        otimizador.zero_grad()
+        saida = modelo(X)
+        perda = criterio(saida, F.one_hot(rotulos, num_classes=saida.shape[1]).float())
+        perda.backward()
+        otimizador.step()
+        perdas.append(perda.item())
+    return perdas
+
+
+def prever(modelo, X):
+    modelo.eval()
+    with torch.no_grad():
+        saida = modelo(X)
+    return saida.argmax(dim=1)

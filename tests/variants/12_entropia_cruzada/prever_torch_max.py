@@ -1,0 +1,25 @@
+# expect: predictions_pair
+"""Kata 12 — prever devolve o que torch.max devolve: os valores e os índices."""
+
+import torch
+from torch import nn
+
+
+def treinar_classificador(modelo, X, rotulos, epocas=100, lr=0.1):
+    criterio = nn.CrossEntropyLoss()
+    otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
+    perdas = []
+    for epoca in range(epocas):
+        otimizador.zero_grad()
+        saida = modelo(X)
+        perda = criterio(saida, rotulos)
+        perda.backward()
+        otimizador.step()
+        perdas.append(perda.item())
+    return perdas
+
+
+def prever(modelo, X):
+    modelo.eval()
+    with torch.no_grad():
+        return torch.max(modelo(X), 1)
