@@ -209,7 +209,14 @@ def _unseen_folders(folders: list[KataFolder], pack: KataPack) -> Iterator[Probl
             yield Problem(child, t("dev.check.not_a_kata", files=", ".join(found)))
 
 
+def _some_kata(folders: list[KataFolder], pack: KataPack) -> Iterator[Problem]:
+    """A folder with no kata folder in it is not a pack (often the folder above the right one)."""
+    if not folders:
+        yield Problem(pack.directory, t("dev.check.no_katas"))
+
+
 PACK_RULES: tuple[Callable[[list[KataFolder], KataPack], Iterator[Problem]], ...] = (
+    _some_kata,
     _unique_order,
     _one_section_scheme,
     _unseen_folders,
