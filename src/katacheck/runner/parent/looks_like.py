@@ -32,7 +32,7 @@ PURE = frozenset({
 #: The activations among them.
 ACTIVATIONS = frozenset({"relu", "sigmoid", "tanh", "softmax", "log_softmax", "leaky_relu", "gelu"})
 #: Methods that only act when called: named without parentheses, they do nothing.
-ACTIONS = frozenset({"zero_grad", "backward", "step", "train", "eval", "is_available"})
+ACTIONS = frozenset({"zero_grad", "backward", "step", "train", "eval", "is_available", "__init__"})
 #: Where the classes a learner instantiates live, by the names the course imports them under,
 #: and the family each belongs to (an optimizer is built from parameters; a layer, from options).
 NAMESPACES = {"nn": "nn", "torch.nn": "nn", "optim": "optim", "torch.optim": "optim"}
@@ -197,7 +197,8 @@ RULES = (
     Rule(frozenset({"judge.activation_unused", "relu_missing", "relu_unused", "relu_result_unused"}),
          _learner_only(discarded_activations)),
     Rule(frozenset({"stale_gradients", "step_without_gradients", "grad_missing_at_step", "judge.params_unchanged",
-                    "judge.trajectory", "device_choice", "loss_not_decreasing", "optimizer_never_stepped"}),
+                    "judge.trajectory", "device_choice", "loss_not_decreasing", "optimizer_never_stepped",
+                    "super_init"}),
          _learner_only(named_not_called)),
     # linear() got a ReLU class or layer; Sigmoid(x) takes no tensor; MSELoss(saida, y) reads the
     # tensors as its options (bool_ambiguous); Adam.zero_grad() without an object (call_missing);
