@@ -22,6 +22,7 @@ Example::
 from katacheck.checks import (
     evidence,  # noqa: F401  (checks.evidence.forward, .submit...)
     reference,  # noqa: F401  (capture torch's classes first)
+    sgd_step,  # noqa: F401  (kata 13: checks.sgd_step.run_sgd_steps, .expect_*)
 )
 from katacheck.checks.accumulation import (  # kata 09
     AccumulationRun,
@@ -115,6 +116,7 @@ from katacheck.checks.validation import (  # kata 10
     observe_phases,
 )
 __all__ = [
+    "sgd_step",  # kata 13
     "expect_batch_output",  # kata 11
     "expect_linear_sizes",
     "expect_raw_logits",

@@ -1,0 +1,27 @@
+# expect: sgd_weight_decay_after
+"""Kata 13 — aplica o weight decay no passo do peso, depois da velocidade."""
+
+import torch
+from torch import nn
+
+
+class SimpleLinearModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+def passo_sgd(parametros, velocidades, lr, momentum=0.9, weight_decay=1e-4):
+    with torch.no_grad():
+        if not velocidades:
+            velocidades.extend(torch.zeros_like(p) for p in parametros)
+        for p, v in zip(parametros, velocidades):
+            v.mul_(momentum).add_(p.grad)
+            p -= lr * (v + weight_decay * p)
+
+
+def criar_otimizador(modelo):
+    return torch.optim.SGD(modelo.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
