@@ -40,7 +40,8 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints:
 
             write_reports(workspace, [], report=report, message=error.message)
         raise
-    from katacheck.runner.parent import run_katas, warm_up
+    from katacheck.runner.parent import warm_up
+    from katacheck.verifying import record, run_in_workspace
 
     # The workers import torch while this process goes on: the two costs overlap.
     warm_up(min(len(katas), os.cpu_count() or 1))
@@ -49,8 +50,8 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints:
     started = time.time()
     with console().status(t("cli.verify.running", count=len(katas))):
         # Nothing of the workspace is imported or collected here: each kata runs in a child.
-        results = run_katas([(kata, workspace.learner_file(kata), workspace.root) for kata in katas])
-    _record(workspace, results)
+        results = run_in_workspace(workspace, katas)
+    record(workspace, results)
     if junitxml is not None:
         from katacheck.reports import junit
 
@@ -68,15 +69,6 @@ def command(app: AppContext, kata_id: str | None, verify_all: bool, offer_hints:
 
         write_reports(workspace, results, report=report)
     raise SystemExit(ExitCode.KATA_FAILED if failed else ExitCode.OK)
-
-
-def _record(workspace, results) -> None:
-    """Count each verification in the progress (a pass is kept for good)."""
-    if not results:
-        return
-    with workspace.updating_progress() as progress:
-        for result in results:
-            progress.record_verification(result.kata_id, result.passed)
 
 
 def _on_github() -> bool:
@@ -106,17 +98,13 @@ def _select(workspace, kata_id: str | None, verify_all: bool) -> list:
 
 def _offer_hints(workspace, failed) -> None:
     """After repeated failures of a kata, show its next hint without being asked."""
-    from katacheck.hints import offer_after_failure, render_hints
+    from katacheck.hints import render_hints
+    from katacheck.verifying import offer_hints
 
-    with workspace.updating_progress() as progress:
-        katas = [resolve_kata(workspace, result.kata_id) for result in failed]
-        offered = [(kata, level) for kata in katas if (level := offer_after_failure(progress, kata))]
-    if not offered:
-        return
     out = console()
-    for kata, level in offered:
-        out.print(t("cli.verify.hint_offered", kata=kata.id, attempts=progress.failed_in_a_row[kata.id]), style="yellow")
-        out.print(render_hints(kata, level, only_last=True))
+    for offer in offer_hints(workspace, failed):
+        out.print(t("cli.verify.hint_offered", kata=offer.kata.id, attempts=offer.failures), style="yellow")
+        out.print(render_hints(offer.kata, offer.level, only_last=True))
         out.print()
 
 
