@@ -61,7 +61,8 @@ def _problemas(item, rotulo):
         perda = item["loss"]
     except (TypeError, ValueError, KeyError):
         return None
-    if [p.shape for p in final] != [p.shape for p in inicial]:
+    if [p.shape for p in final] != [p.shape for p in inicial] or \
+            (inicio is not None and [p.shape for p in inicio] != [p.shape for p in inicial]):
         return None
     X, y = (t.double() for t in testes.dados(cenario))
     problemas = {}
