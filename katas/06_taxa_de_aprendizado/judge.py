@@ -84,7 +84,7 @@ def _historico(evidencias):
     esperadas = treino_do_curso(1, testes.LR, len(item["perdas"]) or 7)
     epoca = primeira_diferenca(item["perdas"], esperadas)
     if epoca is not None:
-        yield judge.finding(check, "history", epoch=epoca + 1, lr=f"{testes.LR:g}")
+        yield judge.finding(check, "lr_history", epoch=epoca + 1, lr=f"{testes.LR:g}")
 
 
 def _comparacao(evidencias):
