@@ -11,7 +11,18 @@ import pluggy
 #: Marker for the implementations of katacheck hooks: packs write ``@katacheck.hookimpl``.
 hookimpl = pluggy.HookimplMarker("katacheck")
 
-__all__ = ["__version__", "hookimpl"]
+__all__ = ["__version__", "hookimpl", "load_ipython_extension"]
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext katacheck``: register the notebook magics (``%%katacheck KATA``...).
+
+    IPython calls this in the kernel's process; IPython (and the magics) are imported only now,
+    so importing katacheck never imports IPython.
+    """
+    from katacheck.notebook.magics import load
+
+    load(ipython)
 
 
 def __getattr__(name: str) -> str:

@@ -1,4 +1,4 @@
-"""``katacheck init [DIR]``: make a folder a workspace."""
+"""``katacheck init [DIR] [--ci github] [--notebook]``: make a folder a workspace."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from katacheck.workspace import CONFIG_FILE, Workspace
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--pack", default=PACK_NAME, show_default=True, help=t("cli.init.option.pack"))
 @click.option("--ci", type=click.Choice(["github"]), help=t("cli.init.option.ci"))
+@click.option("--notebook", is_flag=True, help=t("cli.init.option.notebook"))
 @pass_app
-def command(app: AppContext, directory: Path | None, pack: str, ci: str | None) -> None:
+def command(app: AppContext, directory: Path | None, pack: str, ci: str | None, notebook: bool) -> None:
     root = (directory or app.start()).resolve()
     get_pack(pack)  # an unknown pack is a user error before anything is written
     if (root / CONFIG_FILE).is_file():
@@ -31,6 +32,8 @@ def command(app: AppContext, directory: Path | None, pack: str, ci: str | None) 
         console().print(t("cli.init.created", path=root, pack=pack))
     if ci == "github":
         _write_github_workflow(root)
+    if notebook:
+        _write_course_notebook(root, pack)
 
 
 #: Where GitHub looks for workflows, from the repository's root.
@@ -63,6 +66,21 @@ def _write_github_workflow(root: Path) -> None:
     relative = root.relative_to(repository).as_posix()
     write_atomically(path, github_workflow(current, None if relative == "." else relative))
     console().print(t("cli.init.ci_written", path=path, version=current))
+
+
+def _write_course_notebook(root: Path, pack: str) -> None:
+    """``katas.ipynb``: the pack's katas as a notebook (:mod:`katacheck.notebook.course`)."""
+    from importlib.metadata import version
+
+    from katacheck.notebook.course import NOTEBOOK_FILE, course_notebook, to_json
+    from katacheck.workspace import write_atomically
+
+    path = root / NOTEBOOK_FILE
+    if path.exists():  # the learner's cells are their work: never overwrite them
+        console().print(t("cli.init.notebook_exists", path=path))
+        return
+    write_atomically(path, to_json(course_notebook(get_pack(pack).katas(), version=version("katacheck"))))
+    console().print(t("cli.init.notebook_written", path=path))
 
 
 def _repository_root(root: Path) -> Path:

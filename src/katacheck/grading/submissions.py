@@ -8,14 +8,23 @@ Each path given is one of:
   except a folder that holds no kata file and at least one workspace, which is taken as a
   folder of clones, each subfolder a submission (``grade turma/`` as ``grade turma/*``);
 - a ``.json`` file: the report ``katacheck verify --report`` wrote in that learner's CI
-  (Exercism's test-runner interface, version 3), read back instead of running anything.
+  (Exercism's test-runner interface, version 3), read back instead of running anything;
+- an ``.ipynb`` file: a notebook whose ``%%katacheck KATA`` cells are the kata files (the
+  course notebook of ``katacheck init --notebook``, done in Jupyter or Colab). Each cell's body
+  is written as ``KATA.py`` into a folder of its own, and graded like a workspace's file. A folder
+  with no kata file but a ``katas.ipynb`` (a clone of a learner who worked in Colab, where the
+  kata files stay on Colab's machine) is graded from that notebook the same way.
 
-The learner's name is the folder's (or the report's) name; names that repeat get their parent
-folder too.
+The learner's name is the folder's (or the report's, or the notebook's) name; names that repeat
+get their parent folder too. A notebook named like the course's (``katas.ipynb``) is named by
+its folder.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +44,10 @@ NOT_FOUND = "missing"  # the path does not exist (or is some other file)
 #: Report names too generic to name a learner (the first is the course workflow's): the
 #: folder holding them does.
 _GENERIC_REPORT_NAMES = frozenset({"katacheck-resultados", "results", "report", "katacheck", "relatorio", "resultados"})
+#: Notebook names too generic to name a learner: the course notebook's, and Jupyter's default.
+_GENERIC_NOTEBOOK_NAMES = frozenset({"katas", "untitled", "notebook"})
+#: The notebook a folder without kata files is graded from.
+COURSE_NOTEBOOK = "katas.ipynb"
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,8 @@ class Submission:
     learner: str
     path: Path
     kind: str
+    #: The notebook the kata files in ``path`` were taken from, if they were.
+    notebook: Path | None = None
 
     def learner_file(self, kata: Kata) -> Path:
         return self.path / kata.learner_filename
@@ -56,6 +71,8 @@ def find_submissions(paths: list[Path], katas: list[Kata]) -> list[Submission]:
     for path in paths:
         if path.is_file() and path.suffix.lower() == ".json":
             found.append((path, REPORT))
+        elif path.is_file() and path.suffix.lower() == ".ipynb":
+            found.append((path, WORKSPACE))
         elif not path.is_dir():
             found.append((path, NOT_FOUND))
         elif (path / CONFIG_FILE).is_file():
@@ -64,7 +81,44 @@ def find_submissions(paths: list[Path], katas: list[Kata]) -> list[Submission]:
             found.extend((clone, WORKSPACE if (clone / CONFIG_FILE).is_file() else FOLDER) for clone in clones)
         else:
             found.append((path, FOLDER))
-    return _named(found)
+    return [_from_notebook(submission, katas, names) for submission in _named(found)]
+
+
+def _from_notebook(submission: Submission, katas: list[Kata], names: set[str]) -> Submission:
+    """``submission``, graded from its notebook's kata cells when it is one (or is a folder with
+    the course notebook and no kata file)."""
+    notebook = submission.path
+    if submission.kind in (WORKSPACE, FOLDER) and notebook.is_dir():
+        if any((notebook / name).is_file() for name in names) or not (notebook / COURSE_NOTEBOOK).is_file():
+            return submission
+        notebook = notebook / COURSE_NOTEBOOK
+    elif not (submission.kind == WORKSPACE and notebook.is_file()):
+        return submission
+    from katacheck.notebook.course import kata_file_text
+
+    folder, cells = _scratch_folder(), _cells(notebook)
+    for kata in katas:
+        if kata.id in cells:
+            (folder / kata.learner_filename).write_text(kata_file_text(cells[kata.id]), encoding="utf-8")
+    return Submission(submission.learner, folder, WORKSPACE, notebook=notebook)
+
+
+def _cells(notebook: Path) -> dict[str, str]:
+    """The kata cells of ``notebook``; none when it cannot be read as one (its katas are then
+    graded as missing)."""
+    from katacheck.notebook.course import NotANotebookError, kata_cells
+
+    try:
+        return kata_cells(notebook.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, NotANotebookError):
+        return {}
+
+
+def _scratch_folder() -> Path:
+    """A new folder for one notebook's kata files, removed when this process exits."""
+    folder = Path(tempfile.mkdtemp(prefix="katacheck-notebook-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _clones(folder: Path) -> list[Path]:
@@ -81,6 +135,9 @@ def _named(found: list[tuple[Path, str]]) -> list[Submission]:
         absolute = path.absolute()
         if kind == REPORT and absolute.stem.lower() in _GENERIC_REPORT_NAMES and absolute.parent.name:
             return absolute.parent.name
+        if absolute.suffix.lower() == ".ipynb" and absolute.is_file():
+            generic = absolute.stem.lower() in _GENERIC_NOTEBOOK_NAMES and absolute.parent.name
+            return absolute.parent.name if generic else absolute.stem
         return absolute.stem if kind == REPORT else absolute.name or str(absolute)
 
     names = [short(path, kind) for path, kind in found]
