@@ -33,7 +33,7 @@ class SimpleLinearModel(nn.Module):
 def treinar_observando(treinar, seed: int, dispositivo: str, epocas: int = 100,
                        evidencia: str | None = None) -> checks.TrainingRun:
     X, y = checks.regression_data()
-    torch.manual_seed(seed)
+    checks.manual_seed(seed)
     # observe_training: its monitor also names a `.to()` whose result was thrown away.
     return checks.observe_training(treinar, SimpleLinearModel(), X, y, torch.device(dispositivo), epocas=epocas,
                                    evidence=evidencia)

@@ -51,7 +51,7 @@ def dados(cenario: Cenario) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def modelo_inicial(cenario: Cenario) -> nn.Module:
-    torch.manual_seed(cenario.semente)
+    checks.manual_seed(cenario.semente)
     return ModeloOculto()
 
 

@@ -40,7 +40,7 @@ def dados() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 def modelo_inicial() -> nn.Module:
-    torch.manual_seed(SEMENTE_MODELO)
+    checks.manual_seed(SEMENTE_MODELO)
     return RedeComDropout()
 
 
@@ -49,7 +49,7 @@ def modelo_treinado() -> nn.Module:
     modelo = modelo_inicial()
     X, y, _, _ = dados()
     otimizador = torch.optim.SGD(modelo.parameters(), lr=LR)
-    torch.manual_seed(1)
+    checks.manual_seed(1)
     for _ in range(3):
         otimizador.zero_grad()
         nn.functional.mse_loss(modelo(X), y).backward()
@@ -63,7 +63,7 @@ def execucao(learner) -> checks.PhaseRun:
     treinar_e_avaliar = checks.require_attribute(learner, "treinar_e_avaliar")
     X, y, X_val, y_val = dados()
     modelo = modelo_inicial()
-    torch.manual_seed(2)  # o Dropout sorteia: o mesmo sorteio a cada verificação
+    checks.manual_seed(2)  # o Dropout sorteia: o mesmo sorteio a cada verificação
     return checks.observe_phases(treinar_e_avaliar, modelo, X, y, X_val, y_val, epocas=EPOCAS, lr=LR,
                                  evidence="treino")
 
@@ -86,7 +86,7 @@ def test_avaliar_devolve_a_perda(learner):
     """avaliar devolve, como float, a perda do modelo em modo de avaliação."""
     avaliar = checks.require_attribute(learner, "avaliar")
     _, _, X_val, y_val = dados()
-    torch.manual_seed(3)
+    checks.manual_seed(3)
     execucao = checks.observe_evaluation(avaliar, modelo_treinado(), X_val, y_val, nn.MSELoss(),
                                          evidence="avaliar_valor")
     checks.expect_evaluation_loss(execucao)
@@ -118,9 +118,9 @@ def medir(aluno, semente: int) -> dict[str, float]:
 
     juiz = judge.sibling(__file__, "judge")
     X, y, X_val, y_val = dados()
-    torch.manual_seed(semente)
+    checks.manual_seed(semente)
     modelo = RedeComDropout()
-    torch.manual_seed(1000 + semente)
+    checks.manual_seed(1000 + semente)
     execucao = checks.observe_phases(aluno.treinar_e_avaliar, modelo, X, y, X_val, y_val, epocas=EPOCAS, lr=LR)
     treino, validacao = execucao.returned
     chamadas = [c for c in execucao.monitor.calls if c.data == VALIDATION or (c.data == TRAIN and c.grad_enabled)]

@@ -29,6 +29,7 @@ MEMORY_MB = "KATACHECK_MEMORY_MB"
 LANG = "KATACHECK_LANG"
 WORKSPACE = "KATACHECK_WORKSPACE"
 LOAD_PLUGINS = "KATACHECK_LOAD_PLUGINS"
+SEED = "KATACHECK_SEED"
 
 #: Narrower than this, rich wraps every line of a report into nonsense.
 MIN_WIDTH = 20
@@ -103,6 +104,18 @@ def workspace() -> Path | None:
     return folder
 
 
+def seed() -> int | None:
+    """``KATACHECK_SEED``: the base seed of the hidden tests (an integer ≥ 0), or None for the
+    default (0: the seeds as each test wrote them)."""
+    value = _raw(SEED)
+    if value is None:
+        return None
+    chosen = _integer(value)
+    if chosen is None or chosen < 0:
+        raise SettingError(SEED, value, t("setting.seed.expected"), example="3")
+    return chosen
+
+
 def load_plugins() -> list[str] | None:
     """``KATACHECK_LOAD_PLUGINS``: the external plugins to load (``[]``: none), or None for all.
 
@@ -138,7 +151,7 @@ def validate(*, overridden: Collection[str] = ()) -> None:
     for ``KATACHECK_LANG``): their value is never used, so it is not checked either.
     """
     readers = {WIDTH: width, TIMEOUT_FACTOR: timeout_factor, MEMORY_MB: memory_mb, LANG: language,
-               WORKSPACE: workspace, LOAD_PLUGINS: load_plugins}
+               WORKSPACE: workspace, LOAD_PLUGINS: load_plugins, SEED: seed}
     for name, read in readers.items():
         if name not in overridden:
             read()

@@ -83,6 +83,8 @@ from katacheck.checks.runs import (  # kata 06
     expect_runs_start_at,
     initial_weights,
 )
+from katacheck.checks.seeds import derive as derive_seed
+from katacheck.checks.seeds import generator, manual_seed
 from katacheck.checks.silent import (
     SilentBugMonitor,
     expect_evaluation_mode,
@@ -104,7 +106,6 @@ from katacheck.checks.training import (
     expect_optimizer,
     run_training,
 )
-
 from katacheck.checks.validation import (  # kata 10
     EvaluationRun,
     PhaseRun,
@@ -115,8 +116,16 @@ from katacheck.checks.validation import (  # kata 10
     observe_evaluation,
     observe_phases,
 )
+
 __all__ = [
-    "sgd_step",  # kata 13
+    "derive_seed",  # one base seed: KATACHECK_SEED
+    "generator",
+    "manual_seed",
+    "AutogradSpy",  # kata 08
+    "expect_autograd_used",
+    "expect_derivative",
+    "expect_number",
+    "expect_numbers",
     "expect_batch_output",  # kata 11
     "expect_linear_sizes",
     "expect_raw_logits",
@@ -129,11 +138,14 @@ __all__ = [
     "expect_class_predictions",
     "observe_classifier_training",
     "predicted_classes",
-    "AutogradSpy",  # kata 08
-    "expect_autograd_used",
-    "expect_derivative",
-    "expect_number",
-    "expect_numbers",
+    "sgd_step",  # kata 13
+    "Run",  # kata 06
+    "RunRecorder",
+    "best_rate",
+    "expect_best_rate",
+    "expect_one_run_per_rate",
+    "expect_runs_start_at",
+    "initial_weights",
     "AccumulationRun",  # kata 09
     "expect_accumulated_gradient",
     "expect_accumulated_loss",
@@ -148,13 +160,6 @@ __all__ = [
     "expect_phase_modes",
     "observe_evaluation",
     "observe_phases",
-    "Run",  # kata 06
-    "RunRecorder",
-    "best_rate",
-    "expect_best_rate",
-    "expect_one_run_per_rate",
-    "expect_runs_start_at",
-    "initial_weights",
     "evidence",
     "diagnose",
     "diagnose_warning",

@@ -6,12 +6,14 @@ from __future__ import annotations
 import torch
 
 from katacheck.checks.loss import dataset_loss
+from katacheck.checks.seeds import generator as seeded_generator
+from katacheck.checks.seeds import manual_seed
 
 
 def regression_data(n: int = 128, features: int = 10, outputs: int = 1, *, seed: int = 2024,
                     noise: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
     """``X`` of shape (n, features) and ``y = X @ W + b + noise`` of shape (n, outputs)."""
-    generator = torch.Generator().manual_seed(seed)
+    generator = seeded_generator(seed)
     X = torch.randn(n, features, generator=generator)
     weights = torch.rand(features, outputs, generator=generator) - 0.5
     bias = torch.rand(outputs, generator=generator) - 0.5
@@ -22,7 +24,7 @@ def regression_data(n: int = 128, features: int = 10, outputs: int = 1, *, seed:
 def probe_inputs(n: int, features: int, *, seed: int = 7) -> torch.Tensor:
     """Inputs the judge can make again: ``n`` rows of ``features`` standard normal values, from
     their own generator (the learner's use of the global one changes nothing)."""
-    return torch.randn(n, features, generator=torch.Generator().manual_seed(seed))
+    return torch.randn(n, features, generator=seeded_generator(seed))
 
 
 def train_reference(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, *,
@@ -39,7 +41,7 @@ def learning_ratio(model_factory, seed: int) -> float:
     """Whole-dataset loss after / before :func:`train_reference`, for a model built with
     ``model_factory()`` under ``seed`` (the data never changes)."""
     X, y = regression_data()
-    torch.manual_seed(seed)
+    manual_seed(seed)
     model = model_factory()
     before = dataset_loss(model, X, y)
     train_reference(model, X, y)

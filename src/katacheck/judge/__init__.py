@@ -245,12 +245,13 @@ def replay(evidence: Evidence, label: str, *, check: str, optimizer: str, model:
 def replay_course_run(evidence: Evidence, tests: Any, *, check: str, optimizer: str, loss_check: str,
                       settings: dict[str, Any] | None = None, seed: int = 0) -> Iterator[Finding]:
     """:func:`replay` of a run the kata's tests made the course's way: the test module's
-    ``SimpleLinearModel`` built right after ``torch.manual_seed(seed)``, trained on
+    ``SimpleLinearModel`` built right after ``checks.manual_seed(seed)``, trained on
     :func:`~katacheck.checks.regression_data`, judged against the module's ``LIMIAR_PERDA``."""
     from katacheck.checks.data import regression_data
+    from katacheck.checks.seeds import manual_seed
 
     X, y = regression_data()
-    torch.manual_seed(seed)  # as the test's run: the same initial weights
+    manual_seed(seed)  # as the test's run: the same initial weights, under the same base seed
     model = tests.SimpleLinearModel()
     yield from replay(evidence, "treino", check=check, optimizer=optimizer, model=model, X=X, y=y,
                       settings=settings, max_ratio=tests.LIMIAR_PERDA, loss_check=loss_check)

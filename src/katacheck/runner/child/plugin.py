@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import sys
 import warnings
 import zlib
@@ -53,6 +52,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
     from katacheck.checks import context
     from katacheck.checks.diagnose import diagnose
     from katacheck.checks.failures import learner_abort, learner_traceback
+    from katacheck.checks.seeds import manual_seed as seed_everything
     from katacheck.runner.child.imports import install_import_guard
     from katacheck.runner.child.integrity import install_audit_hook, prime_torch, tripwire_for_run
 
@@ -117,11 +117,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
         @pytest.fixture(autouse=True)
         def _katacheck_seed(self, request: pytest.FixtureRequest) -> None:
             """Seed every generator from the check's id: the same check always sees the same data."""
-            import torch
-
-            seed = zlib.crc32(request.node.nodeid.encode())
-            random.seed(seed)
-            torch.manual_seed(seed)
+            seed_everything(zlib.crc32(request.node.nodeid.encode()))
 
         def pytest_collection_finish(self, session: pytest.Session) -> None:
             emit({"event": "collected", "names": [item.name for item in session.items]})

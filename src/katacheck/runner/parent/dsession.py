@@ -117,7 +117,8 @@ def run_kata(
     ``cwd`` is the submission's folder (default: the file's); the file must be a regular file
     inside it. ``scan=False`` skips the static tamper scan (tests use it to exercise the
     child's own defences on their own). ``seed``: the base seed of the hidden tests and the judge
-    (``KATACHECK_SEED`` in their environment; ``dev check --seeds``); None keeps the inherited one.
+    (``KATACHECK_SEED`` in their environment; ``dev check --seeds``); None: the parent's own
+    ``KATACHECK_SEED``, if any.
     """
     started = time.monotonic()
     cwd = (cwd or learner_file.parent).resolve()
@@ -131,6 +132,8 @@ def run_kata(
         if findings:
             return _rejected(kata, learner_file, findings, time.monotonic() - started)
     timeout = timeout if timeout is not None else _timeout_for(kata)
+    if seed is None:  # KATACHECK_SEED in the parent's environment (the CLI validated it)
+        seed = settings.seed()
     job = {"tests": str(kata.tests_path), "learner": str(learner_file.resolve()), "cwd": str(cwd),
            "memory_mb": _memory_mb(memory_mb), "max_file_mb": MAX_FILE_MB, "timeout": timeout,
            "lang": language(), "seed": seed}
