@@ -1,7 +1,6 @@
 """Testes ocultos da kata 04_zero_grad."""
 
 import pytest
-import torch
 from torch import nn
 
 from katacheck import checks
