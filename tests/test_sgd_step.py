@@ -120,6 +120,19 @@ def test_wrong_defaults_and_misshapen_velocities_are_named():
     assert _code(sgd_step.expect_velocities_filled, _run(one_number_each)) == "sgd_velocities_shape"
 
 
+def test_a_step_that_moves_nothing_is_told_apart_from_one_that_rebinds():
+    def does_nothing(parametros, velocidades, lr, momentum=0.9, weight_decay=1e-4):
+        velocidades.extend(torch.zeros_like(p) for p in parametros[len(velocidades):])
+
+    def rebinds(parametros, velocidades, lr, momentum=0.9, weight_decay=1e-4):
+        with torch.no_grad():
+            for i, p in enumerate(parametros):
+                parametros[i] = p - lr * p.grad
+
+    assert _code(sgd_step.expect_updates_in_place, _run(does_nothing)) == "sgd_params_unchanged"
+    assert _code(sgd_step.expect_updates_in_place, _run(rebinds)) == "sgd_not_in_place"
+
+
 def test_a_factory_that_returns_nothing_is_named():
     assert _code(sgd_step.expect_returned_optimizer, None, lambda modelo: None) == "sgd_factory_returned"
 

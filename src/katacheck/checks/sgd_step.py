@@ -340,8 +340,9 @@ def expect_updates_in_place(run: SgdStepRun) -> None:
     place, not on new tensors bound to a name (``w = w - lr * v``, ``parametros[i] = ...``)."""
     if parameter_gap(run.params[1], run.params[0]) > 0:
         return
-    where = run.rebound_at or definition_location(run.step)
-    fail("sgd_not_in_place", location=where)
+    if run.rebound_at is None and not run.replaced:
+        fail("sgd_params_unchanged", location=definition_location(run.step))
+    fail("sgd_not_in_place", location=run.rebound_at or definition_location(run.step))
 
 
 def expect_velocities_filled(run: SgdStepRun) -> None:
