@@ -54,7 +54,7 @@ class SimpleLinearModel(nn.Module):
 
 def treinar_observando(treinar, seed: int, epocas: int = 100, evidencia: str | None = None) -> checks.TrainingRun:
     X, y = checks.regression_data()
-    torch.manual_seed(seed)
+    checks.manual_seed(seed)
     return checks.run_training(treinar, SimpleLinearModel(), X, y, lr=LR, epocas=epocas, evidence=evidencia)
 
 
