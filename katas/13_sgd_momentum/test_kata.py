@@ -53,15 +53,15 @@ EXECUCOES = {
 
 
 def dados_ocultos() -> tuple[torch.Tensor, torch.Tensor]:
-    """32 exemplos de 6 entradas e 2 saídas, sempre os mesmos (gerador próprio)."""
-    gerador = torch.Generator().manual_seed(1313)
+    """32 exemplos de 6 entradas e 2 saídas, sempre os mesmos sob a mesma semente base (gerador próprio)."""
+    gerador = checks.generator(1313)
     X = torch.randn(32, 6, generator=gerador, dtype=torch.float64)
     return X, torch.randn(32, 2, generator=gerador, dtype=torch.float64)
 
 
 def modelo_oculto(seed: int) -> nn.Module:
-    """Uma rede pequena, com quatro tensores de parâmetros, criada logo depois de manual_seed(seed)."""
-    torch.manual_seed(seed)
+    """Uma rede pequena, com quatro tensores de parâmetros, criada logo depois de checks.manual_seed(seed)."""
+    checks.manual_seed(seed)
     return nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 2)).double()
 
 
@@ -94,7 +94,7 @@ def treino_do_curso(criar_otimizador):
 
 def treinar_observando(criar_otimizador, seed: int, evidencia: str | None = None) -> checks.TrainingRun:
     X, y = checks.regression_data()
-    torch.manual_seed(seed)
+    checks.manual_seed(seed)
     return checks.run_training(treino_do_curso(criar_otimizador), SimpleLinearModel(), X, y, evidence=evidencia)
 
 
