@@ -65,8 +65,9 @@ METRIC_PREFIX = "razao_"
 MARGIN = 2.0
 #: Seeds one kata timeout covers, in a calibration run.
 SEEDS_PER_TIMEOUT = 10
-#: The label of the figures a calibration check sends.
+#: The label of the figures a calibration check sends, and the name of that check.
 LABEL = "calibracao"
+CHECK = "test_calibrar"
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "calibration" / "test_calibracao.py.tmpl"
 RECORD = "CALIBRATION.md"
 
@@ -303,7 +304,11 @@ def _figures(result: Any, events: list[dict[str, Any]], seeds: list[int]) -> tup
             if isinstance(item, dict) and item.get("label") == LABEL and item.get("semente") in seeds:
                 by_seed.setdefault(item["semente"], item.get("medidas") or {})
     figures: dict[str, list[float]] = {}
+    failed = {check.name for check in result.checks if not check.passed}
     for seed in seeds:
+        if seed not in by_seed and f"{CHECK}[{seed}]" not in failed and result.fatal is None:
+            # Never a silent gap: a seed is measured, or its problem is said.
+            problems.append(t("dev.calibrate.seed_unmeasured", seed=seed))
         for metric, value in by_seed.get(seed, {}).items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 problems.append(t("dev.calibrate.not_a_number", seed=seed, metric=metric, value=repr(value)[:80]))

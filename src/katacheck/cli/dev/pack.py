@@ -27,7 +27,7 @@ def command(name: str, directory: Path | None) -> None:
     out.print(t("cli.dev.pack.created", name=name, path=shown(made.root)), style="green")
     grid = Table.grid(padding=(0, 2))
     for path in ("pyproject.toml", f"src/{made.module}/katacheck_plugin.py", "README.md"):
-        grid.add_row(f"  {path}", t("cli.dev.pack.file." + Path(path).name))
+        grid.add_row(f"  {path}", t(f"cli.dev.pack.file.{Path(path).name}"))
     out.print(grid)
     out.print(t("cli.dev.pack.first_kata", path=shown(made.first_kata)))
     print_files(made.first_kata)
