@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -380,6 +381,14 @@ def test_the_html_report_escapes_everything_the_learner_controls():
     assert "use &lt;b&gt;Adam&lt;/b&gt; &amp; não SGD" in html
 
 
+def test_code_in_messages_and_hints_is_shown_as_code_and_still_escaped():
+    from katacheck.render.html import text_html
+
+    html = text_html("Troque por `torch.optim.Adam(<x>)` & rode")
+    assert html.endswith("&amp; rode") and ">torch.optim.Adam(&lt;x&gt;)</code>" in html and "<code" in html
+    assert text_html("um ` só") == "um ` só"
+
+
 def test_the_html_report_numbers_lines_within_the_cell():
     from katacheck.render.html import render_html
 
@@ -453,3 +462,35 @@ def test_importing_katacheck_never_imports_ipython():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+#: The magics on IPython 7.34 (Colab's), in a plain InteractiveShell: no kernel is needed to
+#: hold the magic API (Magics, magics_class, cell_magic, line_magic, display, set_next_input)
+#: to that version.
+ON_IPYTHON_7_34 = """
+import IPython
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+shell = InteractiveShell.instance()
+shell.run_line_magic("load_ext", "katacheck")
+for source in ("%katacheck next", "%%katacheck 01_duas_camadas\\n" + open(SOLUTION).read(), "%katacheck hint 02_relu"):
+    with capture_output() as captured:
+        assert shell.run_cell(source).success
+    print(IPython.__version__, repr([o.data["text/plain"].splitlines()[0] for o in captured.outputs]))
+"""
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv makes the environment with IPython 7.34")
+def test_the_magics_work_on_ipython_7_34(tmp_path):
+    script = f"SOLUTION = {str(KATAS / '01_duas_camadas' / 'solution.py')!r}\n" + ON_IPYTHON_7_34
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("KATACHECK_")}
+    done = subprocess.run(["uv", "run", "--quiet", "--project", str(ROOT), "--with", "ipython==7.34", "python", "-c", script],
+                          cwd=tmp_path, env={**environment, "NO_COLOR": "1", "XDG_DATA_HOME": str(tmp_path)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert all(line.startswith("7.34.0 ") for line in lines) and len(lines) == 3, done.stdout
+    assert "01_duas_camadas" in lines[0]  # the statement of the first kata
+    assert "'✔ 01_duas_camadas" in lines[1]
+    assert t("cli.hint.label", number=1, total=len(_read_hints("02_relu"))) in lines[2]

@@ -29,7 +29,7 @@ from katacheck.errors import KatacheckError, NoCurrentKataError, UnknownKataErro
 from katacheck.i18n import t
 from katacheck.notebook import place
 from katacheck.notebook.course import kata_file_text
-from katacheck.render.html import render_error, render_html
+from katacheck.render.html import render_error, render_html, text_html
 
 if TYPE_CHECKING:
     from katacheck.packs import Kata
@@ -205,10 +205,10 @@ def _verify(workspace: Workspace, kata: Kata) -> tuple[KataResult, list[HintOffe
 def hints_html(kata: Kata, revealed: int) -> str:
     """The first ``revealed`` hints of ``kata``, each with its level, and what comes next."""
     lines = [f'<div><strong style="color: #9a6700">{_escape(t("cli.hint.label", number=number, total=len(kata.hints)))}'
-             f"</strong> {_escape(hint)}</div>"
+             f"</strong> {text_html(hint)}</div>"
              for number, hint in enumerate(kata.hints[:revealed], start=1)]
     after = t("notebook.hint.more", kata=kata.id) if revealed < len(kata.hints) else t("cli.hint.last")
-    lines.append(f'<div style="opacity: .65">{_escape(after)}</div>')
+    lines.append(f'<div style="opacity: .65">{text_html(after)}</div>')
     return f'<div class="katacheck-hints">{"".join(lines)}</div>'
 
 

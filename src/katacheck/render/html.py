@@ -10,6 +10,7 @@ Jupyter, JupyterLab, VS Code and Colab, and the colours read on a light or a dar
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -62,6 +63,17 @@ def render_error(message: str, fix: str | None = None) -> str:
             f"{fix_line}</div>")
 
 
+#: ``code`` in a message or a hint, as the catalog writes it (Markdown's backticks).
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def text_html(text: str) -> str:
+    """``text`` escaped, with its ``code`` spans shown as code: messages and hints quote code
+    between backticks, as Markdown does."""
+    code = f'<code style="font-family: {MONOSPACE}; background: rgba(127, 127, 127, .15); padding: 0 3px">'
+    return _CODE_SPAN.sub(lambda match: f"{code}{match[1]}</code>", escape(text))
+
+
 def _mark(passed: bool) -> str:
     colour, symbol = (GREEN, "✔") if passed else (RED, "✘")
     return f'<span style="color: {colour}; font-weight: bold">{symbol}</span>'
@@ -91,11 +103,11 @@ def _check(check: CheckResult, shown: list[Diagnosis], cell: bool) -> str:
 def _diagnosis(diagnosis: Diagnosis, cell: bool, *, warning: bool = False) -> str:
     colour = YELLOW if warning else RED
     message = f"⚠ {t('report.warning_prefix')} {diagnosis.message}" if warning else diagnosis.message
-    lines = [f'<div style="color: {colour}">{escape(message)}</div>']
+    lines = [f'<div style="color: {colour}">{text_html(message)}</div>']
     if diagnosis.location is not None:
         lines.append(_location(diagnosis.location, cell))
     if diagnosis.hint:
-        lines.append(f'<div><strong>{escape(t("report.hint_prefix"))}</strong> {escape(diagnosis.hint)}</div>')
+        lines.append(f'<div><strong>{escape(t("report.hint_prefix"))}</strong> {text_html(diagnosis.hint)}</div>')
     return "".join(lines)
 
 
@@ -120,7 +132,7 @@ def _offer(offer: HintOffer) -> str:
     label = t("cli.hint.label", number=offer.level, total=len(offer.kata.hints))
     hint = offer.kata.hints[offer.level - 1]
     return (f'<div style="margin-top: .5em; color: {YELLOW}">{escape(intro)}</div>'
-            f'<div><strong style="color: {YELLOW}">{escape(label)}</strong> {escape(hint)}</div>')
+            f'<div><strong style="color: {YELLOW}">{escape(label)}</strong> {text_html(hint)}</div>')
 
 
 # -- the loss curve ------------------------------------------------------------------------------
