@@ -242,8 +242,7 @@ def measure_all(kata: Kata, files: Sequence[tuple[str, Path]], seeds: Sequence[i
         for result, row in zip(measured, futures):
             for future in row:
                 figures, problems, seconds = future.result()
-                result.problems += [t("dev.calibrate.in_reference", reference=result.reference, problem=p)
-                                    for p in problems]
+                result.problems += [f"{result.reference}: {problem}" for problem in problems]
                 result.seconds += seconds
                 for metric, values in figures.items():
                     result.samples.setdefault(metric, []).extend(values)

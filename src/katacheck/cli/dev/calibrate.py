@@ -25,7 +25,7 @@ DEFAULT_SEEDS = 100
 
 
 @click.command(help=t("cli.dev.calibrate.help"), short_help=t("cli.dev.calibrate.short"))
-@click.argument("kata_ids", nargs=-1, metavar=t("cli.dev.calibrate.metavar.kata"))
+@click.argument("kata_ids", nargs=-1, metavar="[KATA]...")
 @click.option("--pack", "pack_spec", default=None, metavar=t("cli.dev.check.metavar.pack"),
               help=t("cli.dev.calibrate.option.pack"))
 @click.option("--seeds", type=click.IntRange(min=1), default=DEFAULT_SEEDS, show_default=True, metavar="N",
