@@ -40,6 +40,7 @@ from katacheck.checks import reference
 from katacheck.checks.failures import call_learner, fail
 from katacheck.checks.locations import definition_location, location_in_stack
 from katacheck.checks.training import TrainingMonitor, expect_optimizer
+from katacheck.i18n import t
 from katacheck.result import Location
 
 #: Largest gap (absolute, per element) between a parameter after the learner's steps and after
@@ -77,27 +78,27 @@ class SgdStepRun:
     step: Callable[..., Any]
     settings: SgdSettings
     names: list[str]
+    #: ``torch.optim.SGD`` from the same start, with the same settings: the parameters at each point.
+    reference: list[list[torch.Tensor]]
     #: The model's parameters before the first call, then after each call.
-    params: list[list[torch.Tensor]]
+    params: list[list[torch.Tensor]] = field(default_factory=list)
     #: The gradients each call found in ``.grad``.
-    grads: list[list[torch.Tensor]]
+    grads: list[list[torch.Tensor]] = field(default_factory=list)
     #: After each call, the velocity list's tensors (copies), or None when it did not hold one
     #: tensor per parameter, of the parameter's shape.
-    velocities: list[list[torch.Tensor] | None]
-    #: After each call, ``len(velocidades)``, and the first entry that is not a tensor of its
-    #: parameter's shape: ``(index, what it is)``.
-    velocity_counts: list[int]
-    velocity_misfit: tuple[int, str] | None
+    velocities: list[list[torch.Tensor] | None] = field(default_factory=list)
+    #: After each call, ``len(velocidades)``.
+    velocity_counts: list[int] = field(default_factory=list)
+    #: The first entry of the list that is not a tensor of its parameter's shape: ``(index, what it is)``.
+    velocity_misfit: tuple[int, str] | None = None
     #: The first velocity left holding an autograd graph: ``(index, grad_fn name)``.
-    velocity_graph: tuple[int, str] | None
+    velocity_graph: tuple[int, str] | None = None
     #: The learner's first line that built an autograd graph during a call.
-    graph_at: Location | None
+    graph_at: Location | None = None
     #: The learner's first line that subtracted from a parameter out of place.
-    rebound_at: Location | None
+    rebound_at: Location | None = None
     #: The ``parametros`` list came back with other tensors in it.
-    replaced: bool
-    #: ``torch.optim.SGD`` from the same start, with the same settings.
-    reference: list[list[torch.Tensor]] = field(default_factory=list)
+    replaced: bool = False
 
 
 def reference_sgd(model: nn.Module, X: torch.Tensor, y: torch.Tensor, settings: SgdSettings, steps: int,
@@ -145,10 +146,13 @@ class _UpdateWatcher(TorchFunctionMode):
         result = func(*args, **(kwargs or {}))
         if self.graph_at is None and isinstance(result, torch.Tensor) and result.grad_fn is not None:
             self.graph_at = location_in_stack()
-        if (self.rebound_at is None and getattr(func, "__name__", "") in {"sub", "__sub__"}
+        if (self.rebound_at is None and getattr(func, "__name__", "") in self.OUT_OF_PLACE
                 and args and id(args[0]) in self.parameters):
             self.rebound_at = location_in_stack()
         return result
+
+    #: ``w - lr * v`` and ``torch.sub(w, ...)``: a new tensor, where ``w -= ...`` changes ``w``.
+    OUT_OF_PLACE = frozenset({"sub", "__sub__"})
 
 
 def run_sgd_steps(step: Callable[..., Any], model: nn.Module, X: torch.Tensor, y: torch.Tensor,
@@ -166,8 +170,8 @@ def run_sgd_steps(step: Callable[..., Any], model: nn.Module, X: torch.Tensor, y
     reference_points, _ = reference_sgd(model, X, y, settings, steps)
     keywords = {} if pass_defaults else {"momentum": settings.momentum, "weight_decay": settings.weight_decay}
     velocities: list[Any] = []
-    run = SgdStepRun(step, settings, [name for name, _ in model.named_parameters()], [_copies(params)], [], [], [],
-                     None, None, None, None, False, reference_points)
+    run = SgdStepRun(step, settings, [name for name, _ in model.named_parameters()], reference_points,
+                     params=[_copies(params)])
     for _ in range(steps):
         model.zero_grad()
         reference.mse_loss(model(X), y).backward()
@@ -192,26 +196,27 @@ def _note_velocities(run: SgdStepRun, velocities: Any, params: list[torch.Tensor
     """What the velocity list holds after a call: copies when it is one tensor per parameter."""
     count = len(velocities) if isinstance(velocities, list) else 0
     run.velocity_counts.append(count)
-    misfit = next(((i, _kind(v)) for i, (v, p) in enumerate(zip(velocities, params))
-                   if not isinstance(v, torch.Tensor) or v.shape != p.shape), None) if count else None
+    misfit = next(((index, _kind(v)) for index, (v, p) in enumerate(zip(velocities, params))
+                   if not isinstance(v, torch.Tensor) or v.shape != p.shape), None)
+    run.velocity_misfit = run.velocity_misfit or misfit
     if count != len(params) or misfit is not None:
-        run.velocity_misfit = run.velocity_misfit or misfit
         run.velocities.append(None)
         return
     if run.velocity_graph is None:
-        run.velocity_graph = next(((i, type(v.grad_fn).__name__) for i, v in enumerate(velocities)
+        run.velocity_graph = next(((index, type(v.grad_fn).__name__) for index, v in enumerate(velocities)
                                    if v.grad_fn is not None), None)
     run.velocities.append(_copies(velocities))
 
 
 def _kind(value: Any) -> str:
     if isinstance(value, torch.Tensor):
-        return f"um tensor de formato {list(value.shape)}"
+        return t("check.sgd_velocities_shape.tensor", shape=list(value.shape))
     return type(value).__name__
 
 
 # -- the rules a step may follow -----------------------------------------------------------------
 
+#: One parameter's update: ``(w, ∇J, v before, settings) → (v after, w after)``.
 Update = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, SgdSettings], tuple[torch.Tensor, torch.Tensor]]
 
 
@@ -332,7 +337,7 @@ def _shown_default(parameters, name: str) -> str:
     if name not in parameters:
         return "—"
     default = parameters[name].default
-    return "sem valor padrão" if default is inspect.Parameter.empty else repr(default)
+    return t("check.sgd_defaults.none") if default is inspect.Parameter.empty else repr(default)
 
 
 def expect_updates_in_place(run: SgdStepRun) -> None:
