@@ -12,7 +12,7 @@ from katacheck.i18n import t
 
 @click.command(help=t("cli.dev.new.help"), short_help=t("cli.dev.new.short"))
 @click.argument("kata_id", metavar="ID")
-@click.option("--pack", "pack_spec", default=None, metavar=t("cli.metavar.dir"), help=t("cli.dev.new.option.pack"))
+@click.option("--pack", "pack_spec", default=None, metavar=t("cli.dev.check.metavar.pack"), help=t("cli.dev.new.option.pack"))
 def command(kata_id: str, pack_spec: str | None) -> None:
     from katacheck.authoring.scaffold import new_kata
     from katacheck.render.console import console
