@@ -483,9 +483,12 @@ for source in ("%katacheck next", "%%katacheck 01_duas_camadas\\n" + open(SOLUTI
 
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv makes the environment with IPython 7.34")
 def test_the_magics_work_on_ipython_7_34(tmp_path):
+    # --no-sync: the project's environment is used as it is (never re-synced, nor its lock
+    # touched); IPython 7.34 is layered over it, in uv's cache (~13 s, the worker's torch import).
     script = f"SOLUTION = {str(KATAS / '01_duas_camadas' / 'solution.py')!r}\n" + ON_IPYTHON_7_34
     environment = {key: value for key, value in os.environ.items() if not key.startswith("KATACHECK_")}
-    done = subprocess.run(["uv", "run", "--quiet", "--project", str(ROOT), "--with", "ipython==7.34", "python", "-c", script],
+    done = subprocess.run(["uv", "run", "--quiet", "--no-sync", "--project", str(ROOT), "--with", "ipython==7.34",
+                           "python", "-c", script],
                           cwd=tmp_path, env={**environment, "NO_COLOR": "1", "XDG_DATA_HOME": str(tmp_path)},
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
