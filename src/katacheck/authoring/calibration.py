@@ -357,7 +357,7 @@ def markdown(calibration: Calibration) -> str:
     for row in calibration.rows:
         lines.append(
             f"| {row.reference} | {row.metric} | {min(row.values):.4f} | {statistics.median(row.values):.4f} | "
-            f"{row.worst:.4f} | {row.threshold:.2f} | {row.margin:.1f}× | {'sim' if row.ok else 'NÃO'} |"
+            f"{row.worst:.4f} | {row.threshold:g} | {row.margin:.1f}× | {'sim' if row.ok else 'NÃO'} |"
         )
     if calibration.problems:
         lines += ["", "## Problemas", "", *(f"- {problem}" for problem in calibration.problems)]

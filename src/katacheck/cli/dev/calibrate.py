@@ -147,6 +147,6 @@ def table(calibration: Calibration):
     grid.add_column(t("cli.dev.calibrate.col.ok"), justify="center")
     for row in calibration.rows:
         grid.add_row(row.reference, row.metric, f"{min(row.values):.4f}", f"{statistics.median(row.values):.4f}",
-                     f"{row.worst:.4f}", f"{row.threshold:.2f}", f"{row.margin:.1f}×",
+                     f"{row.worst:.4f}", f"{row.threshold:g}", f"{row.margin:.1f}×",
                      Text("✔", "green") if row.ok else Text("✘", "red"))
     return grid
