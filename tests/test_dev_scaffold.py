@@ -92,6 +92,9 @@ def test_the_scaffolded_kata_behaves_through_the_real_runner(cli, tmp_path):
     assert solution.passed, render_text(solution)
     # The pass is the judge's: it replayed the training run the tests sent.
     assert solution.extras["judge"] == {"evidence": ["treino"], "findings": 0}
+    # Under another base seed (dev check --seeds), the tests and the judge still agree on the start.
+    other = run_kata(kata, kata.solution_path, seed=5)
+    assert other.passed, render_text(other)
 
 
 def test_the_scaffolds_judge_fails_a_run_that_only_looks_right(cli, tmp_path):
