@@ -479,3 +479,155 @@ def test_cuda_accepts_what_pytorch_accepts(args, kwargs):
         assert str(torch.zeros(2).cuda(*args, **kwargs).device) == "cuda:0"
         device_only = {key: value for key, value in kwargs.items() if key == "device"}
         assert str(nn.Linear(2, 1).cuda(*args[:1], **device_only).weight.device) == "cuda:0"
+
+
+# ---------------------------------------------------------------------------
+# Asynchronous kernels: pending work, synchronisation, clock reads
+# ---------------------------------------------------------------------------
+
+
+def test_kernels_stay_pending_until_the_host_waits_for_them():
+    with simulated_cuda() as gpu:
+        a = torch.randn(8, 8, device="cuda")
+        assert gpu.pending == 1 and not torch.cuda.current_stream().query()
+        b = a @ a
+        assert gpu.pending == 2
+        torch.cuda.synchronize()
+        assert gpu.pending == 0 and gpu.synchronizations == 1 and torch.cuda.current_stream().query()
+        host = torch.randn(8, 8)
+        host @ host  # cpu work is not queued on the device
+        assert gpu.pending == 0
+        device_copy = host.to("cuda")  # a host → device copy is queued
+        assert gpu.pending == 1 and device_copy.is_cuda
+    assert gpu.synchronizations == 1 and simulated_device_of(b) == CUDA0
+
+
+@pytest.mark.parametrize("read", [
+    lambda t: t.sum().item(), lambda t: t.cpu(), lambda t: t.to("cpu"), lambda t: t.tolist(),
+    lambda t: float(t.sum()), lambda t: bool(t.sum() > 0), lambda t: int(t.sum()), lambda t: repr(t),
+    lambda t: torch.empty(4).copy_(t), lambda t: torch.cuda.current_stream().synchronize(),
+    lambda t: torch.accelerator.synchronize(),
+], ids=["item", "cpu", "to_cpu", "tolist", "float", "bool", "int", "repr", "copy_to_host",
+        "stream_synchronize", "accelerator_synchronize"])
+def test_device_to_host_reads_synchronise_as_on_real_cuda(read):
+    with simulated_cuda() as gpu:
+        t = torch.randn(4, device="cuda") * 2
+        assert gpu.pending
+        read(t)
+        assert gpu.pending == 0 and gpu.synchronizations >= 1
+
+
+_TIMED = '''
+import time
+from time import perf_counter as relogio
+
+import torch
+
+
+def sem_sincronizar(a):
+    inicio = time.perf_counter()
+    a @ a
+    return time.perf_counter() - inicio  # <- fim
+
+
+def com_sincronizar(a):
+    torch.cuda.synchronize()
+    inicio = time.perf_counter()
+    a @ a
+    torch.cuda.synchronize()
+    return time.perf_counter() - inicio
+
+
+def importado_antes(a):
+    a @ a
+    return relogio()  # <- importado
+
+
+def outros_relogios(a):
+    a @ a
+    return time.time(), time.monotonic_ns()  # <- outros
+
+
+def item_sincroniza(a):
+    inicio = time.perf_counter()
+    (a @ a).sum().item()
+    return time.perf_counter() - inicio
+'''
+
+
+@pytest.fixture
+def timed_learner(tmp_path):
+    """A learner's file with timing functions, imported as the kata child imports one."""
+    import importlib.util
+    import sys
+
+    from katacheck.checks import context
+
+    path = tmp_path / "aluno_tempo.py"
+    path.write_text(_TIMED, encoding="utf-8")
+    previous = context.learner_file()
+    context.set_learner_file(path)
+    spec = importlib.util.spec_from_file_location(context.LEARNER_MODULE, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[context.LEARNER_MODULE] = module
+    spec.loader.exec_module(module)
+    lines = {line.split("# <- ")[1]: number for number, line in enumerate(_TIMED.splitlines(), 1) if "# <- " in line}
+    yield module, lines
+    sys.modules.pop(context.LEARNER_MODULE, None)
+    context.set_learner_file(previous)
+
+
+def test_a_clock_read_with_work_pending_is_named_at_the_learners_line(timed_learner):
+    aluno, lines = timed_learner
+    with simulated_cuda() as gpu:
+        a = torch.randn(16, 16, device="cuda")
+        torch.cuda.synchronize()
+        aluno.sem_sincronizar(a)
+    # The first read found the device idle; the second measured only the launch.
+    assert [(read.clock, read.pending, read.location.line) for read in gpu.unsynchronized_reads] == \
+        [("perf_counter", 1, lines["fim"])]
+    assert gpu.unsynchronized_reads[0].location.path.endswith("aluno_tempo.py")
+
+
+@pytest.mark.parametrize("timer", ["com_sincronizar", "item_sincroniza"])
+def test_synchronised_timing_leaves_no_record(timed_learner, timer):
+    aluno, _ = timed_learner
+    with simulated_cuda() as gpu:
+        a = torch.randn(16, 16, device="cuda")
+        a.sum().item()  # the data is ready before the timer starts
+        getattr(aluno, timer)(a)
+    assert gpu.unsynchronized_reads == [] and gpu.synchronizations >= 1
+
+
+def test_every_clock_is_watched_even_under_a_name_imported_before(timed_learner):
+    aluno, lines = timed_learner
+    with simulated_cuda() as gpu:
+        a = torch.randn(4, 4, device="cuda")
+        aluno.importado_antes(a)
+        aluno.outros_relogios(a)
+    assert [(read.clock, read.location.line) for read in gpu.unsynchronized_reads] == [
+        ("perf_counter", lines["importado"]), ("time", lines["outros"]), ("monotonic_ns", lines["outros"])]
+
+
+def test_clock_reads_outside_the_learners_file_are_not_recorded(timed_learner):
+    import time
+
+    with simulated_cuda() as gpu:
+        torch.randn(4, device="cuda")
+        time.perf_counter()  # this test's own read, not the learner's
+        torch.cuda.Event(enable_timing=True).record()  # the simulation's own clock
+    assert gpu.pending == 1 and gpu.unsynchronized_reads == []
+
+
+def test_the_clocks_are_restored_after_the_block(timed_learner):
+    import time
+
+    aluno, _ = timed_learner
+    before = (time.perf_counter, time.time, time.monotonic_ns, aluno.relogio)
+    with simulated_cuda():
+        assert time.perf_counter is not before[0] and aluno.relogio is not before[3]
+        assert time.perf_counter.__wrapped__ is before[0]
+    assert (time.perf_counter, time.time, time.monotonic_ns, aluno.relogio) == before
+    from katacheck.checks.cuda_sim import device_queue
+
+    assert device_queue() is None

@@ -15,7 +15,12 @@ A :class:`~torch.overrides.TorchFunctionMode` intercepts every torch call to
   leaves ``x`` on the cpu, exactly as on a real GPU,
 * raise the real "Expected all tensors to be on the same device" error when
   an operation mixes simulated-cuda and cpu tensors,
-* propagate the tag to the outputs of every operation.
+* propagate the tag to the outputs of every operation,
+* model asynchronous kernels: work launched on the device stays *pending* (a
+  :class:`DeviceQueue`) until something waits for it, ``torch.cuda.synchronize()`` or a
+  device-to-host read (``.item()``, ``.cpu()``, ``.tolist()``, ``print(t)``...), as on real
+  CUDA; a clock read (``time.perf_counter()`` & co.) made by the learner's code while work is
+  pending measures only the launch, and is recorded with the learner's line.
 
 A few module-level patches (``torch.cuda.is_available`` & co., ``nn.Module``
 device methods, ``nn.Parameter.__new__``) complete the picture; all of them
@@ -23,16 +28,19 @@ are undone when the context manager exits (:mod:`katacheck.checks.patching`).
 
 Usage::
 
-    with simulated_cuda():
+    with simulated_cuda() as gpu:
         run_learner_code()
+    gpu.unsynchronized_reads   # the clock reads made with kernels still pending
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -41,13 +49,20 @@ import torch.utils._device as _torch_device_utils
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
+from katacheck.checks.context import is_learner_file
+from katacheck.checks.locations import CHECKS_DIR
 from katacheck.checks.patching import patch, patch_all
 from katacheck.checks.tensors import tensors_in
+from katacheck.result import Location
 
 __all__ = [
+    "CLOCKS",
+    "ClockRead",
     "DEVICE_MISMATCH_MESSAGE",
+    "DeviceQueue",
     "NUMPY_ON_CUDA_MESSAGE",
     "SIMULATED_DEVICE_NAME",
+    "device_queue",
     "simulated_cuda",
     "simulated_device_of",
 ]
@@ -77,6 +92,12 @@ _CPU = torch.device("cpu")
 # patched, so a nested entry could not tell real CUDA from simulated CUDA.
 _state_lock = threading.Lock()
 _active = False
+
+#: The clocks of :mod:`time` a learner times code with; a read of any of them is watched.
+CLOCKS = ("perf_counter", "perf_counter_ns", "time", "time_ns", "monotonic", "monotonic_ns")
+# The real clocks, taken before anything is patched: the simulation's own timing (the events'
+# record()) must never count as a read by the learner.
+_REAL_CLOCKS = {name: getattr(time, name) for name in CLOCKS}
 
 
 # ---------------------------------------------------------------------------
@@ -131,6 +152,127 @@ def _target_is_cuda(device: Any) -> bool | None:
 
 
 # ---------------------------------------------------------------------------
+# Asynchronous kernels: the device's work queue
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockRead:
+    """A clock read by the learner's code while kernels were still pending on the device."""
+
+    clock: str  # "perf_counter", "time", ...
+    pending: int  # kernels launched since the last synchronisation
+    location: Location | None  # the learner's line that read the clock
+
+
+@dataclass
+class DeviceQueue:
+    """The simulated device's stream: a kernel is *launched*, not run, and stays pending until
+    something waits for the device (``torch.cuda.synchronize()``, a device-to-host read).
+
+    Real CUDA returns from a kernel launch at once; a clock read right after it measures the
+    launch, not the work. The simulation runs every operation on the CPU at once, so this queue
+    is what keeps the difference visible.
+    """
+
+    #: Kernels launched since the last synchronisation.
+    pending: int = 0
+    #: How many times the host waited for the device (synchronize or a device-to-host read).
+    synchronizations: int = 0
+    #: Every clock read of the learner's code made with kernels pending (the first 10 000).
+    unsynchronized_reads: list[ClockRead] = field(default_factory=list)
+
+    def launch(self) -> None:
+        self.pending += 1
+
+    def synchronize(self) -> None:
+        """The host waits until the device is idle."""
+        self.pending = 0
+        self.synchronizations += 1
+
+    def clock_read(self, clock: str) -> None:
+        if not self.pending or len(self.unsynchronized_reads) >= 10_000:
+            return
+        location = _clock_reader()
+        if location is not None:
+            self.unsynchronized_reads.append(ClockRead(clock, self.pending, location))
+
+
+#: The queue of the active simulation (None outside one).
+_queue: DeviceQueue | None = None
+
+
+def device_queue() -> DeviceQueue | None:
+    """The work queue of the active :func:`simulated_cuda` block, or None outside one."""
+    return _queue
+
+
+def _launch() -> None:
+    if _queue is not None:
+        _queue.launch()
+
+
+def _wait_for_device() -> None:
+    if _queue is not None:
+        _queue.synchronize()
+
+
+def _synchronize(*args: Any, **kwargs: Any) -> None:
+    """``torch.cuda.synchronize()`` (and the stream's, the event's): wait for the device."""
+    _wait_for_device()
+
+
+def _clock_reader() -> Location | None:
+    """The learner's line that read the clock, when the read came straight from the learner's
+    file; a wrapper of ours in between (a test's fake clock) is looked through, torch is not."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(CHECKS_DIR):
+        frame = frame.f_back
+    if frame is None or not is_learner_file(frame.f_code.co_filename):
+        return None
+    return Location.at(frame.f_code.co_filename, frame.f_lineno)
+
+
+def _watched_clock(name: str, clock: Callable[[], Any]) -> Callable[[], Any]:
+    def read() -> Any:
+        if _queue is not None:
+            _queue.clock_read(name)
+        return clock()
+
+    read.__name__ = read.__qualname__ = name
+    read.__wrapped__ = clock  # type: ignore[attr-defined]
+    return read
+
+
+def _learner_modules() -> list[Any]:
+    return [module for module in list(sys.modules.values())
+            if isinstance(getattr(module, "__file__", None), str) and is_learner_file(module.__file__)]
+
+
+def _patch_clocks(stack: contextlib.ExitStack) -> None:
+    """Watch every clock of :data:`CLOCKS`: in :mod:`time`, and under any name the learner's
+    module bound to one before the block (``from time import perf_counter``)."""
+    watched = {name: _watched_clock(name, getattr(time, name)) for name in CLOCKS}
+    originals = {id(getattr(time, name)): watched[name] for name in CLOCKS}
+    patch_all(stack, time, watched)
+    for module in _learner_modules():
+        for key, value in list(vars(module).items()):
+            replacement = originals.get(id(value))
+            if replacement is not None:
+                patch(stack, module, key, replacement)
+
+
+@contextlib.contextmanager
+def _queue_installed() -> Iterator[DeviceQueue]:
+    global _queue
+    _queue = DeviceQueue()
+    try:
+        yield _queue
+    finally:
+        _queue = None
+
+
+# ---------------------------------------------------------------------------
 # Device check for ordinary operations
 # ---------------------------------------------------------------------------
 
@@ -158,6 +300,8 @@ def _result_is_cuda(args: tuple, kwargs: dict) -> bool:
 def _call_checked(func: Callable, args: tuple, kwargs: dict) -> Any:
     cuda = _result_is_cuda(args, kwargs)
     result = func(*args, **kwargs)
+    if cuda:
+        _launch()
     # An in-place method returns its target, whose device never changes.
     if cuda and not (args and result is args[0]):
         _tag_outputs(result, True)
@@ -178,6 +322,8 @@ def _call_with_device_kwarg(func: Callable, args: tuple, kwargs: dict) -> Any:
         if any(result is arg for arg in args):
             result = result.to("cpu", copy=True)
     _tag_outputs(result, cuda)
+    if cuda:
+        _launch()
     return result
 
 
@@ -213,6 +359,10 @@ def _move(tensor: torch.Tensor, cuda: bool, **to_kwargs: Any) -> torch.Tensor:
     result = torch.Tensor.to(tensor, "cpu", copy=copy, **to_kwargs)
     if result is not tensor:
         _set_cuda(result, cuda)
+    if moving:
+        # Host → device: a copy queued on the stream. Device → host: the host waits for it,
+        # and so for every kernel before it.
+        (_launch if cuda else _wait_for_device)()
     return result
 
 
@@ -277,6 +427,26 @@ def _handle_type_as(func: Callable, args: tuple, kwargs: dict) -> Any:
     return _move(tensor, _is_cuda(other), dtype=other.dtype)
 
 
+def _handle_host_read(func: Callable, args: tuple, kwargs: dict) -> Any:
+    """``.item()``, ``.tolist()``, ``bool(t)``, ``float(t)``...: the host needs the values, so it
+    waits for the device to finish the kernels that compute them (and every one before)."""
+    if _is_cuda(args[0]):
+        _wait_for_device()
+    return func(*args, **kwargs)
+
+
+def _handle_copy(func: Callable, args: tuple, kwargs: dict) -> Any:
+    """``dst.copy_(src)`` legally mixes devices: into the device it is queued work, out of it
+    the host waits."""
+    source = args[1] if len(args) > 1 else kwargs.get("src")
+    if isinstance(source, torch.Tensor) and _is_cuda(source) and not _is_cuda(args[0]):
+        _wait_for_device()
+    result = func(*args, **kwargs)
+    if _is_cuda(args[0]):
+        _launch()
+    return result
+
+
 def _handle_self_device(func: Callable, args: tuple, kwargs: dict) -> Any:
     """Calls whose result lives on ``self``'s device whatever the other tensors.
 
@@ -287,6 +457,8 @@ def _handle_self_device(func: Callable, args: tuple, kwargs: dict) -> Any:
         return _call_with_device_kwarg(func, args, kwargs)
     result = func(*args, **kwargs)
     _tag_outputs(result, _is_cuda(args[0]))
+    if _is_cuda(args[0]):
+        _launch()
     return result
 
 
@@ -299,8 +471,10 @@ def _handle_iter(func: Callable, args: tuple, kwargs: dict) -> Any:
 
 
 def _handle_numpy(func: Callable, args: tuple, kwargs: dict) -> Any:
-    if _is_cuda(args[0]) and not kwargs.get("force", False):
-        raise TypeError(NUMPY_ON_CUDA_MESSAGE)
+    if _is_cuda(args[0]):
+        if not kwargs.get("force", False):
+            raise TypeError(NUMPY_ON_CUDA_MESSAGE)
+        _wait_for_device()
     return func(*args, **kwargs)
 
 
@@ -328,6 +502,7 @@ def _handle_repr(func: Callable, args: tuple, kwargs: dict) -> Any:
     tensor = args[0]
     if not _is_cuda(tensor):
         return func(*args, **kwargs)
+    _wait_for_device()  # printing reads the values back
     with _CudaTagMode():
         return torch._tensor_str._str(tensor, tensor_contents=kwargs.get("tensor_contents"))
 
@@ -364,15 +539,20 @@ _HANDLERS: dict[Callable, Callable[[Callable, tuple, dict], Any]] = {
     # Module._apply asks this before ``param.data = converted``; it compares
     # tensor types, not devices, and must not trip the device check.
     torch._has_compatible_shallow_copy_type: _handle_exempt,
-    torch.Tensor.copy_: _handle_exempt,  # cross-device copies are legal
+    torch.Tensor.copy_: _handle_copy,  # cross-device copies are legal
     torch.Tensor.set_: _handle_exempt,
     torch.Tensor.__setitem__: _handle_exempt,  # a copy into self
     torch.Tensor.is_set_to: _handle_exempt,
     torch.Tensor.is_same_size: _handle_exempt,
     torch.Tensor.requires_grad_: _handle_exempt,
-    # Return Python numbers, nothing to tag (and no need to walk a long list).
-    torch.Tensor.item: _handle_exempt,
-    torch.Tensor.tolist: _handle_exempt,
+    # Return Python numbers, nothing to tag (and no need to walk a long list); the host
+    # waits for the device to have them.
+    torch.Tensor.item: _handle_host_read,
+    torch.Tensor.tolist: _handle_host_read,
+    torch.Tensor.__bool__: _handle_host_read,
+    torch.Tensor.__float__: _handle_host_read,
+    torch.Tensor.__int__: _handle_host_read,
+    torch.Tensor.__index__: _handle_host_read,
 }
 
 
@@ -512,8 +692,12 @@ def _make_parameter_new() -> staticmethod:
 # ---------------------------------------------------------------------------
 
 
+def _idle() -> bool:
+    return _queue is None or not _queue.pending
+
+
 class _SimulatedStream:
-    """Stands in for a CUDA stream: never capturing, nothing to wait for."""
+    """Stands in for the CUDA stream: never capturing; its work is the :class:`DeviceQueue`."""
 
     device = _CUDA
 
@@ -521,10 +705,10 @@ class _SimulatedStream:
         return False
 
     def synchronize(self) -> None:
-        return None
+        _wait_for_device()
 
     def query(self) -> bool:
-        return True
+        return _idle()
 
 
 class _SimulatedEvent:
@@ -538,7 +722,7 @@ class _SimulatedEvent:
         self._time: float | None = None
 
     def record(self, stream: Any = None) -> None:
-        self._time = time.perf_counter()
+        self._time = _REAL_CLOCKS["perf_counter"]()
 
     def elapsed_time(self, end_event: _SimulatedEvent) -> float:
         if self._time is None or end_event._time is None:
@@ -546,13 +730,13 @@ class _SimulatedEvent:
         return (end_event._time - self._time) * 1000.0  # milliseconds, like CUDA
 
     def synchronize(self) -> None:
-        return None
+        _wait_for_device()
 
     def wait(self, stream: Any = None) -> None:
         return None
 
     def query(self) -> bool:
-        return True
+        return _idle()
 
 
 _DEVICE_PROPERTIES = SimpleNamespace(
@@ -590,7 +774,7 @@ def _cuda_stubs() -> dict[str, Callable]:
             _DEVICE_PROPERTIES.total_memory,
         ),
         "reset_peak_memory_stats": _noop,
-        "synchronize": _noop,
+        "synchronize": _synchronize,
         "current_stream": lambda device=None: _SimulatedStream(),
         "is_current_stream_capturing": lambda: False,
         "Event": _SimulatedEvent,
@@ -610,7 +794,7 @@ def _accelerator_stubs() -> dict[str, Callable]:
         "current_device_idx": lambda: 0,
         "set_device_index": _noop,
         "set_device_idx": _noop,
-        "synchronize": _noop,
+        "synchronize": _synchronize,
         "current_stream": lambda device=None: _SimulatedStream(),
     }
 
@@ -666,7 +850,7 @@ def _active_flag() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def simulated_cuda() -> Iterator[None]:
+def simulated_cuda() -> Iterator[DeviceQueue]:
     """Simulate one CUDA GPU (``cuda:0``) on a machine that has none.
 
     Inside the block ``torch.cuda.is_available()`` is True, tensors and
@@ -674,6 +858,12 @@ def simulated_cuda() -> Iterator[None]:
     simulated-cuda with cpu tensors raises PyTorch's device-mismatch
     ``RuntimeError``.  Tensors stay real CPU tensors; read a tensor's
     simulated device with :func:`simulated_device_of`.
+
+    Kernels are asynchronous: the block yields the device's :class:`DeviceQueue`, where the
+    work launched stays pending until a synchronisation (``torch.cuda.synchronize()`` or a
+    device-to-host read), and where every clock read (:data:`CLOCKS`) the learner's code made
+    with work pending is recorded, with its line (``unsynchronized_reads``, still readable
+    after the block).
 
     Everything patched is restored on exit, also when the block raises.  The
     interception is thread-local: only code running in the entering thread
@@ -688,6 +878,8 @@ def simulated_cuda() -> Iterator[None]:
             raise RuntimeError("real CUDA is available; use it instead")
         with contextlib.ExitStack() as stack:
             _install_patches(stack)
+            queue = stack.enter_context(_queue_installed())
+            _patch_clocks(stack)
             stack.callback(_restore_default_device, _torch_device_utils.CURRENT_DEVICE)
             stack.enter_context(_CudaTagMode())
-            yield
+            yield queue
