@@ -51,15 +51,14 @@ def _julgar_sonda(item, teste, tamanhos, entradas):
 
 def cadeia_conhecida(camadas, tamanhos, semente):
     """Os pesos conhecidos (float64) das duas camadas, na ordem que encadeia ``tamanhos``, ou None."""
-    if len(camadas) != 2:
+    entrada, oculta, saida = tamanhos
+    formatos = [tuple(camada["shape"]) for camada in camadas]
+    # Os formatos primeiro: só então os pesos são feitos (nunca de um tamanho que a kata não pede).
+    if sorted(formatos) != sorted([(oculta, entrada), (saida, oculta)]):
         return None
     pesos = [(peso.double(), None if vies is None else vies.double())
              for peso, vies in known_weights(camadas, semente)]
-    entrada, oculta, saida = tamanhos
-    for primeira, segunda in (pesos, pesos[::-1]):
-        if tuple(primeira[0].shape) == (oculta, entrada) and tuple(segunda[0].shape) == (saida, oculta):
-            return primeira, segunda
-    return None
+    return tuple(pesos) if formatos[0] == (oculta, entrada) else tuple(pesos[::-1])
 
 
 def mlp(x, cadeia, ativacao):

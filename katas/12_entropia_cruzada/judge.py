@@ -64,7 +64,11 @@ def _treino(evidencias):
         yield dataclasses.replace(achado, check=ACERTA)
     if passos:
         return
-    modelo = _com_parametros(testes.modelo_inicial(seed=0), evidencias.get("treino")["final"])
+    try:
+        modelo = _com_parametros(testes.modelo_inicial(seed=0), evidencias.get("treino")["final"])
+    except (TypeError, ValueError, RuntimeError):
+        yield judge.finding(ACERTA, "no_evidence", check=ACERTA)
+        return
     X_novos, rotulos_novos = testes.pontos_novos()
     acerto = float((_classes(modelo, X_novos) == rotulos_novos).double().mean())
     if not acerto >= testes.ACERTO_MINIMO:

@@ -18,10 +18,10 @@ N_CLASSES = 3
 LR = 0.3
 EPOCAS = 100
 #: Razão máxima perda final / inicial (entropia cruzada do conjunto de treino). Ver CALIBRATION.md.
-LIMIAR_PERDA = 0.70
+LIMIAR_PERDA = 0.75
 #: Razão máxima erro nos pontos novos / erro de quem chuta (1 − 1/3). Ver CALIBRATION.md.
-LIMIAR_ERRO = 0.60
-#: O acerto mínimo nos pontos novos que LIMIAR_ERRO dá: 60 %.
+LIMIAR_ERRO = 0.63
+#: O acerto mínimo nos pontos novos que LIMIAR_ERRO dá: 58 %.
 ACERTO_MINIMO = 1 - LIMIAR_ERRO * (1 - 1 / N_CLASSES)
 
 
@@ -116,7 +116,7 @@ def test_perda_diminui(execucao):
 
 
 def test_acerta_pontos_novos(execucao):
-    """Depois do treino, o modelo acerta pelo menos 60 % de pontos que nunca viu."""
+    """Depois do treino, o modelo acerta pelo menos 58 % de pontos que nunca viu."""
     X, rotulos = pontos_novos()
     checks.expect_accuracy(checks.accuracy(execucao.model, X, rotulos), min_accuracy=ACERTO_MINIMO, points=len(X))
 
@@ -125,7 +125,10 @@ def test_devolve_as_perdas(learner):
     """treinar_classificador devolve a lista das perdas de cada época, como float."""
     treinar = checks.require_attribute(learner, "treinar_classificador")
     execucao = treinar_observando(treinar, seed=1, epocas=7, evidencia="historico")
-    perdas = checks.expect_loss_history(execucao.run.history, 7, first_loss=execucao.run.loss_before)
+    # A primeira perda é a do próprio treino (o primeiro backward): uma perda errada já é o
+    # assunto do primeiro teste, e não deve aparecer aqui também como uma lista "falsa".
+    primeira = execucao.monitor.losses[0] if execucao.monitor.losses else execucao.run.loss_before
+    perdas = checks.expect_loss_history(execucao.run.history, 7, first_loss=primeira)
     checks.evidence.submit("perdas", perdas=perdas)
 
 

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
-from katacheck.checks.failures import call_learner, fail
+from katacheck.checks.failures import KataFailure, call_learner, fail
 from katacheck.checks.locations import definition_location, location_in_stack
 from katacheck.checks.model import ForwardTrace, linear_layers
 from katacheck.checks.source import layer_list_location
@@ -90,6 +90,8 @@ def expect_batch_output(model: nn.Module, inputs: torch.Tensor, sizes: tuple[int
     try:
         with torch.no_grad(), tracer:
             outputs = call_learner(model, inputs)
+    except KataFailure:
+        raise
     except Exception:
         _explain_failure(model, tracer, batch)
         raise
