@@ -12,6 +12,7 @@ error goes on to the automatic diagnosis).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,8 +96,12 @@ def observe_classifier_training(train: Callable, model: nn.Module, X: torch.Tens
     before = dataset_loss(model, X, labels, loss_fn=cross_entropy)
     recorder = _LossRecorder()
     try:
-        with SilentBugMonitor(model=model) as monitor, recorder:
-            history = call_learner(train, model, X, labels, *args, **kwargs)
+        with warnings.catch_warnings():
+            # A regression loss on the classes also warns that its shapes broadcast, and that
+            # warning's fix (squeeze / unsqueeze) would be wrong here: the loss itself is named.
+            warnings.filterwarnings("ignore", message="Using a target size", category=UserWarning)
+            with SilentBugMonitor(model=model) as monitor, recorder:
+                history = call_learner(train, model, X, labels, *args, **kwargs)
     except KataFailure:
         raise
     except Exception:
