@@ -13,7 +13,7 @@ from click.testing import CliRunner
 pytest_plugins = ["pytester"]
 
 # The example kata's hidden tests run in a kata child (tests/test_example_kata.py), not here.
-collect_ignore_glob = ["example_pack/*"]
+collect_ignore_glob = ["example_pack/*", "dev_packs/*"]  # packs whose hidden tests run in kata children
 
 REPO = Path(__file__).resolve().parents[1]
 
