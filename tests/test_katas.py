@@ -21,6 +21,7 @@ STUB_DIAGNOSIS = {
     "09_acumulo_de_gradientes": "accumulation_unweighted",
     "10_validacao": "validation_train_mode",
     "06_taxa_de_aprendizado": "optimizer_lr",
+    "07_tempo_na_gpu": "timing_no_warmup",
     "08_autograd": "grad_needs_float",
     "11_mlp": "image_not_flattened",
     "12_entropia_cruzada": "mse_on_classes",

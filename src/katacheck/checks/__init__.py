@@ -23,6 +23,7 @@ from katacheck.checks import (
     evidence,  # noqa: F401  (checks.evidence.forward, .submit...)
     reference,  # noqa: F401  (capture torch's classes first)
     sgd_step,  # noqa: F401  (kata 13: checks.sgd_step.run_sgd_steps, .expect_*)
+    timing,  # noqa: F401  (kata 07: checks.timing.observe_timing, .expect_*)
 )
 from katacheck.checks.accumulation import (  # kata 09
     AccumulationRun,
@@ -139,6 +140,7 @@ __all__ = [
     "observe_classifier_training",
     "predicted_classes",
     "sgd_step",  # kata 13
+    "timing",  # kata 07
     "Run",  # kata 06
     "RunRecorder",
     "best_rate",

@@ -1,0 +1,289 @@
+"""Timing code (kata 07): a warm-up call, the mean over the repetitions, a GPU timer that waits.
+
+The learner's ``medir_tempo(funcao, dispositivo, repeticoes)`` is given a :class:`TimedWork` as
+``funcao``: it counts its calls, and the test decides how long each one takes. The time the
+learner's code reads is a fake clock (:class:`FakeClock`, every clock of :mod:`time`, also under
+a name imported before), which only moves when the work does:
+
+- on the CPU, a call of ``funcao`` moves the clock by its duration;
+- on the GPU, a call only *launches* its work (a kernel on the device, a few microseconds on the
+  clock): its duration is added to the device's backlog, which reaches the clock when the host
+  waits for the device (``torch.cuda.synchronize()``, a device-to-host read). Under the simulated
+  GPU that wait is the :class:`~katacheck.checks.cuda_sim.DeviceQueue`'s; on a real one, the
+  calls of ``torch.cuda.synchronize``.
+
+So the numbers themselves say what the code did: a timer without the warm-up, with it, summed
+or averaged, synchronised or not, each returns its own value, which the judge recomputes from
+the durations alone. A clock read with work pending is also named at the learner's line (the
+simulation records it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+from katacheck.checks import cuda_sim
+from katacheck.checks.context import is_learner_file
+from katacheck.checks.failures import call_learner, fail
+from katacheck.checks.locations import location_in_stack
+from katacheck.checks.patching import patch, wrap
+from katacheck.result import Location
+
+#: What a kernel launch costs on the fake clock (seconds): real launches take microseconds.
+LAUNCH_SECONDS = 1e-5
+#: Largest relative gap between the learner's mean and the durations' mean (the launches of a
+#: synchronised GPU timer add n · LAUNCH_SECONDS / n = 1e-5 s to a mean of milliseconds: 0.1 %).
+MEAN_TOLERANCE = 0.01
+#: The contract's default number of repetitions.
+DEFAULT_REPETITIONS = 10
+#: Where the fake clock starts (seconds), so that a timer that reads it once is not 0 by chance.
+_START = 1_000.0
+
+
+@dataclass
+class FakeClock:
+    """The time the learner's code reads: host time, plus the device's backlog once waited for."""
+
+    now: float = _START
+    backlog: float = 0.0
+    _seen_syncs: int = 0
+    _real_syncs: int = 0
+    #: Clock reads made with device work pending (recorded here on a real GPU only; the
+    #: simulation records its own, :attr:`DeviceQueue.unsynchronized_reads`).
+    unsynchronized_reads: list[cuda_sim.ClockRead] = field(default_factory=list)
+
+    def _syncs(self) -> int:
+        queue = cuda_sim.device_queue()
+        return queue.synchronizations if queue is not None else self._real_syncs
+
+    def settle(self) -> None:
+        """If the host waited for the device since last time, the backlog has run."""
+        syncs = self._syncs()
+        if syncs != self._seen_syncs:
+            self.now += self.backlog
+            self.backlog = 0.0
+            self._seen_syncs = syncs
+
+    def run(self, seconds: float, on_device: bool) -> None:
+        self.settle()
+        if on_device:
+            self.now += LAUNCH_SECONDS
+            self.backlog += seconds
+        else:
+            self.now += seconds
+
+    def read(self, name: str) -> float | int:
+        self.settle()
+        if self.backlog and cuda_sim.device_queue() is None:
+            location = location_in_stack()
+            if location is not None and len(self.unsynchronized_reads) < 10_000:
+                self.unsynchronized_reads.append(cuda_sim.ClockRead(name, 1, location))
+        if name.endswith("_ns"):
+            return int(self.now * 1e9)
+        return self.now
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[FakeClock]:
+        """The clocks of :data:`~katacheck.checks.cuda_sim.CLOCKS` read this clock inside the
+        block, in :mod:`time` and under the names the learner's module bound to them."""
+        with contextlib.ExitStack() as stack:
+            for name in cuda_sim.CLOCKS:
+                wrap(stack, time, name, self._reader(name))
+            current = {id(getattr(time, name).__wrapped__): getattr(time, name) for name in cuda_sim.CLOCKS}
+            for module in _learner_modules():
+                for key, value in list(vars(module).items()):
+                    if id(value) in current:
+                        patch(stack, module, key, current[id(value)])
+            if torch.cuda.is_available() and cuda_sim.device_queue() is None:  # a real GPU
+                wrap(stack, torch.cuda, "synchronize", self._counting_sync)
+            yield self
+
+    def _reader(self, name: str):
+        def wrapper(underlying):
+            def read(*args: Any) -> float | int:
+                underlying()  # the simulation's watched clock: it records a read with work pending
+                return self.read(name)
+
+            return read
+
+        return wrapper
+
+    def _counting_sync(self, original):
+        def synchronize(*args: Any, **kwargs: Any) -> None:
+            self._real_syncs += 1
+            return original(*args, **kwargs)
+
+        return synchronize
+
+
+def _learner_modules() -> list[Any]:
+    return [module for module in list(sys.modules.values())
+            if isinstance(getattr(module, "__file__", None), str) and is_learner_file(module.__file__)]
+
+
+class TimedWork:
+    """The ``funcao`` a test gives the learner's timer: call ``k`` lasts ``durations[k]`` seconds
+    of the fake clock (call 0 is the warm-up, ``warmup`` seconds: a first call pays for
+    allocations and kernel selection). On the GPU each call also launches a small kernel."""
+
+    def __init__(self, clock: FakeClock, warmup: float, durations: Sequence[float], device: str) -> None:
+        self.clock = clock
+        self.warmup = warmup
+        self.durations = list(durations)
+        self.on_device = torch.device(device).type == "cuda"
+        self.calls = 0
+        self._operand = torch.ones(4, 4, device=device) if self.on_device else None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        seconds = self.warmup if self.calls == 0 else self.durations[(self.calls - 1) % len(self.durations)]
+        self.calls += 1
+        if self._operand is not None:
+            self._operand @ self._operand  # a kernel, queued on the device
+        self.clock.run(seconds, self.on_device)
+
+
+@dataclass
+class TimingRun:
+    """One call of the learner's timer on a :class:`TimedWork`."""
+
+    device: str
+    repetitions: int
+    warmup: float
+    durations: list[float]
+    calls: int
+    result: Any
+    unsynchronized_reads: list[cuda_sim.ClockRead]
+
+    @property
+    def expected(self) -> float:
+        return math.fsum(self.durations[:self.repetitions]) / self.repetitions
+
+
+def observe_timing(medir_tempo, device: str, *, repetitions: int | None, warmup: float,
+                   durations: Sequence[float]) -> TimingRun:
+    """Call ``medir_tempo(funcao, device, repeticoes=repetitions)`` on a fake clock (inside
+    ``checks.cuda_available()`` for ``"cuda"``); ``repetitions=None`` leaves the learner's
+    default (the contract's 10)."""
+    clock = FakeClock()
+    queue = cuda_sim.device_queue()
+    if queue is not None:
+        torch.cuda.synchronize()  # nothing of the test's own is pending when the learner starts
+    seen = len(queue.unsynchronized_reads) if queue is not None else 0
+    with clock.installed():
+        work = TimedWork(clock, warmup, durations, device)
+        if queue is not None:
+            queue.synchronize()  # the operand's creation: ready before the learner's code runs
+        clock.settle()
+        if repetitions is None:
+            result = call_learner(medir_tempo, work, device)
+        else:
+            result = call_learner(medir_tempo, work, device, repeticoes=repetitions)
+    reads = (queue.unsynchronized_reads[seen:] if queue is not None else []) + clock.unsynchronized_reads
+    n = DEFAULT_REPETITIONS if repetitions is None else repetitions
+    return TimingRun(device, n, warmup, list(durations[:n]), work.calls, result, reads)
+
+
+def _close(found: float, expected: float) -> bool:
+    return abs(found - expected) <= MEAN_TOLERANCE * abs(expected)
+
+
+def _seconds(run: TimingRun) -> float:
+    result = run.result
+    if isinstance(result, torch.Tensor) and result.numel() == 1:
+        result = result.item()
+    if isinstance(result, bool) or not isinstance(result, (int, float)):
+        fail("timing_not_number", found=type(run.result).__name__)
+    return float(result)
+
+
+def expect_warmup(run: TimingRun) -> None:
+    """``funcao`` ran once more than ``repeticoes``: the warm-up, then the timed calls."""
+    n = run.repetitions
+    if run.calls == n:
+        fail("timing_no_warmup", calls=run.calls, repetitions=n)
+    if run.calls != n + 1:
+        fail("timing_calls", calls=run.calls, repetitions=n, expected=n + 1)
+
+
+def expect_mean(run: TimingRun) -> None:
+    """The result is the mean seconds of the ``repeticoes`` timed calls (the warm-up left out)."""
+    found = _seconds(run)
+    n, expected = run.repetitions, run.expected
+    if _close(found, expected):
+        return
+    total = expected * n
+    values = {"found": f"{found:.6g}", "expected": f"{expected:.6g}", "repetitions": n}
+    if _close(found, total):
+        fail("timing_sum", **values)
+    # The warm-up timed with the calls (averaged over n or n + 1), or timed in their place.
+    untimed_last = math.fsum(run.durations[:n - 1]) + run.warmup
+    if any(_close(found, value) for value in ((total + run.warmup) / n, (total + run.warmup) / (n + 1),
+                                              untimed_last / n)):
+        fail("timing_warmup_timed", warmup=f"{run.warmup:g}", **values)
+    if _close(found, expected * 1000) or _close(found, total * 1000):
+        fail("timing_milliseconds", **values)
+    fail("timing_mean", **values)
+
+
+def expect_synchronized(run: TimingRun) -> None:
+    """No clock read of the learner's code found the GPU with work still pending."""
+    if run.unsynchronized_reads:
+        read = run.unsynchronized_reads[0]
+        fail("clock_not_synchronized", clock=read.clock, pending=read.pending, location=read.location)
+
+
+@dataclass(frozen=True)
+class MatmulCall:
+    shape: tuple[tuple[int, ...], ...]
+    device: str
+    location: Location | None
+
+
+class MatmulWatcher(TorchFunctionMode):
+    """Records every matrix product (``@``, ``torch.mm``, ``torch.matmul``) and its device."""
+
+    _NAMES = frozenset({"matmul", "mm", "__matmul__", "__rmatmul__"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[MatmulCall] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
+        kwargs = kwargs or {}
+        if getattr(func, "__name__", "") in self._NAMES and len(self.calls) < 10_000:
+            tensors = [a for a in args if isinstance(a, torch.Tensor)]
+            if tensors:
+                device = cuda_sim.simulated_device_of(tensors[0]).type
+                self.calls.append(MatmulCall(tuple(tuple(t.shape) for t in tensors), device, location_in_stack()))
+        return func(*args, **kwargs)
+
+
+def expect_comparison(result: Any, size: int, calls: Sequence[MatmulCall], devices: Sequence[str]) -> dict[str, float]:
+    """``comparar(size)`` returned ``{device: seconds}`` for exactly ``devices``, each a positive
+    number, and timed a ``size × size`` matrix product on each of them."""
+    if not isinstance(result, dict):
+        fail("comparison_not_dict", found=type(result).__name__)
+    keys = sorted(str(key) for key in result)
+    if keys != sorted(devices):
+        fail("comparison_keys", found=", ".join(keys) or "—", expected=", ".join(sorted(devices)))
+    seconds = {}
+    for device in devices:
+        value = result[device]
+        if isinstance(value, torch.Tensor) and value.numel() == 1:
+            value = value.item()
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
+            fail("comparison_value", device=device, found=repr(value)[:60])
+        square = (size, size)
+        if not any(call.device == device and call.shape and all(s == square for s in call.shape) for call in calls):
+            fail("comparison_no_matmul", device=device, size=size)
+        seconds[device] = float(value)
+    return seconds
