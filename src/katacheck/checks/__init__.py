@@ -21,6 +21,8 @@ Example::
 
 from katacheck.checks import (
     evidence,  # noqa: F401  (checks.evidence.forward, .submit...)
+    loaders,  # noqa: F401  (katas 14, 15: checks.loaders.expect_epochs, .expect_shuffled...)
+    mnist,  # noqa: F401  (katas 15, 20: checks.mnist.write_mnist, .no_network...)
     reference,  # noqa: F401  (capture torch's classes first)
     sgd_step,  # noqa: F401  (kata 13: checks.sgd_step.run_sgd_steps, .expect_*)
     timing,  # noqa: F401  (kata 07: checks.timing.observe_timing, .expect_*)
@@ -140,6 +142,8 @@ __all__ = [
     "observe_classifier_training",
     "predicted_classes",
     "sgd_step",  # kata 13
+    "loaders",  # katas 14, 15
+    "mnist",  # katas 15, 20
     "timing",  # kata 07
     "Run",  # kata 06
     "RunRecorder",
