@@ -19,6 +19,7 @@ STUB_DIAGNOSIS = {
     "04_zero_grad": "stale_gradients",
     "05_gpu": "device_choice",
     "09_acumulo_de_gradientes": "accumulation_unweighted",
+    "18_gradientes_explodindo": "clip_missing",
     "10_validacao": "validation_train_mode",
     "06_taxa_de_aprendizado": "optimizer_lr",
     "07_tempo_na_gpu": "timing_no_warmup",

@@ -20,6 +20,7 @@ Example::
 """
 
 from katacheck.checks import (
+    clipping,  # noqa: F401  (kata 18: checks.clipping.watch_step_norms, .expect_*)
     evidence,  # noqa: F401  (checks.evidence.forward, .submit...)
     loaders,  # noqa: F401  (katas 14, 15: checks.loaders.expect_epochs, .expect_shuffled...)
     mnist,  # noqa: F401  (katas 15, 20: checks.mnist.write_mnist, .no_network...)
@@ -145,6 +146,7 @@ __all__ = [
     "loaders",  # katas 14, 15
     "mnist",  # katas 15, 20
     "timing",  # kata 07
+    "clipping",  # kata 18
     "Run",  # kata 06
     "RunRecorder",
     "best_rate",
