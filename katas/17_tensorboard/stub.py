@@ -1,0 +1,38 @@
+"""Kata 17 — TensorBoard básico.
+
+O laço treina e escreve a perda no TensorBoard, mas a curva sai errada a partir da segunda época
+(veja o enunciado com `katacheck next`, ou peça uma dica com `katacheck hint`).
+"""
+
+import torch
+from torch import nn
+from torch.utils.tensorboard import SummaryWriter
+
+
+def treinar_com_tensorboard(modelo, train_loader, pasta_logs, epocas=1, lr=0.01, a_cada=100):
+    criterio = nn.CrossEntropyLoss()
+    otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
+    writer = SummaryWriter(pasta_logs)
+    modelo.train()
+    for epoca in range(epocas):
+        for indice_lote, (data, target) in enumerate(train_loader):
+            data = data.view(data.size(0), -1)
+            otimizador.zero_grad()
+            saida = modelo(data)
+            perda = criterio(saida, target)
+            perda.backward()
+            otimizador.step()
+            if indice_lote % a_cada == 0:
+                # TODO: o passo global precisa continuar crescendo na época seguinte.
+                writer.add_scalar("Loss/train", perda.item(), indice_lote)
+    # TODO: o que falta fazer com o writer quando o treino acaba?
+
+
+if __name__ == "__main__":
+    from torch.utils.data import DataLoader, TensorDataset
+
+    imagens, rotulos = torch.randn(256, 1, 28, 28), torch.randint(0, 10, (256,))
+    loader = DataLoader(TensorDataset(imagens, rotulos), batch_size=64, shuffle=True)
+    modelo = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+    treinar_com_tensorboard(modelo, loader, "runs/experimento_1", epocas=3, a_cada=1)
+    print("Pronto: rode `tensorboard --logdir runs` e abra http://localhost:6006")
