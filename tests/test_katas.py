@@ -26,6 +26,7 @@ STUB_DIAGNOSIS = {
     "08_autograd": "grad_needs_float",
     "11_mlp": "image_not_flattened",
     "12_entropia_cruzada": "mse_on_classes",
+    "19_salvar_carregar": "save_whole_model",
     "14_dataset_dataloader": "dataset_item_not_pair",
     "15_mnist": "mnist_not_normalized",
     "16_curvas_de_perda": "curve_lr_baixo",
