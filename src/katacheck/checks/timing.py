@@ -224,10 +224,11 @@ def expect_mean(run: TimingRun) -> None:
     values = {"found": f"{found:.6g}", "expected": f"{expected:.6g}", "repetitions": n}
     if _close(found, total):
         fail("timing_sum", **values)
-    # The warm-up timed with the calls (averaged over n or n + 1), or timed in their place.
-    untimed_last = math.fsum(run.durations[:n - 1]) + run.warmup
-    if any(_close(found, value) for value in ((total + run.warmup) / n, (total + run.warmup) / (n + 1),
-                                              untimed_last / n)):
+    # No warm-up call: the first, slow call was timed in place of the last one.
+    if run.calls == n and _close(found, (math.fsum(run.durations[:n - 1]) + run.warmup) / n):
+        fail("timing_no_warmup", calls=run.calls, repetitions=n)
+    # The warm-up timed with the calls (averaged over n or n + 1).
+    if any(_close(found, value) for value in ((total + run.warmup) / n, (total + run.warmup) / (n + 1))):
         fail("timing_warmup_timed", warmup=f"{run.warmup:g}", **values)
     if _close(found, expected * 1000) or _close(found, total * 1000):
         fail("timing_milliseconds", **values)
