@@ -20,7 +20,9 @@ Example::
 """
 
 from katacheck.checks import (
+    checkpoint,  # noqa: F401  (kata 19: checks.checkpoint.load_weights_only, .expect_*)
     clipping,  # noqa: F401  (kata 18: checks.clipping.watch_step_norms, .expect_*)
+    curves,  # noqa: F401  (kata 16: checks.curves.diagnosis, .unambiguous, .expect_*)
     evidence,  # noqa: F401  (checks.evidence.forward, .submit...)
     loaders,  # noqa: F401  (katas 14, 15: checks.loaders.expect_epochs, .expect_shuffled...)
     mnist,  # noqa: F401  (katas 15, 20: checks.mnist.write_mnist, .no_network...)
@@ -147,6 +149,8 @@ __all__ = [
     "mnist",  # katas 15, 20
     "timing",  # kata 07
     "clipping",  # kata 18
+    "curves",  # kata 16
+    "checkpoint",  # kata 19
     "Run",  # kata 06
     "RunRecorder",
     "best_rate",
