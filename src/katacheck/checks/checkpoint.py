@@ -30,7 +30,8 @@ STEP_TOLERANCE = 1e-5
 
 def load_weights_only(path: str | os.PathLike, model: nn.Module, *, what: str) -> object:
     """``torch.load(path, weights_only=True)``; a missing file or one that only a full unpickling
-    opens fails ``<what>_no_file``, ``<what>_whole_model`` (``model``'s own class was pickled) or
+    opens fails ``<what>_no_file``, ``<what>_whole_model`` (``model``'s own class was pickled),
+    ``<what>_bound_method`` (a method, such as ``state_dict`` without its parentheses) or
     ``<what>_not_weights_only`` (naming the object torch refused)."""
     if not os.path.isfile(path):
         fail(f"{what}_no_file", path=os.path.basename(path))
@@ -41,6 +42,8 @@ def load_weights_only(path: str | os.PathLike, model: nn.Module, *, what: str) -
         name = refused.group(1) if refused else "?"
         if name.rsplit(".", 1)[-1] == type(model).__name__:
             fail(f"{what}_whole_model", name=type(model).__name__)
+        if name.rsplit(".", 1)[-1] == "getattr":  # how pickle writes a bound method: state_dict without ()
+            fail(f"{what}_bound_method")
         fail(f"{what}_not_weights_only", name=name)
     except (EOFError, RuntimeError, OSError) as error:
         fail(f"{what}_unreadable", error=str(error).splitlines()[0][:200] if str(error) else type(error).__name__)

@@ -1,4 +1,4 @@
-# expect: checkpoint_not_weights_only
+# expect: checkpoint_bound_method
 """Kata 19 — `otimizador.state_dict` sem parênteses no checkpoint: vai para o arquivo o método, em pickle."""
 
 
