@@ -51,7 +51,7 @@ def _conjunto(evidencias):
 def _lotes(evidencias):
     try:
         lidas = {opcao: {nome: _indices(evidencias.get("lotes")[opcao][nome], dados)
-                         for nome, dados in (("treino", testes.treino()), ("teste", testes.teste()))}
+                         for nome, dados in (("treino", testes.dados_de_treino()), ("teste", testes.dados_de_teste()))}
                  for opcao in ("lote", "padrao")}
     except (TypeError, ValueError, KeyError, RuntimeError, IndexError):
         for teste in LOADERS:

@@ -27,11 +27,11 @@ def dados(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.randn(n, FEATURES, generator=checks.generator(seed)), torch.arange(n)
 
 
-def treino():
+def dados_de_treino():
     return dados(N_TREINO, seed=1401)
 
 
-def teste():
+def dados_de_teste():
     return dados(N_TESTE, seed=1402)
 
 
@@ -49,7 +49,7 @@ def epoca(loader) -> tuple[list[list[int]], list]:
 
 def ler_epocas(criar_loaders, **opcoes) -> dict:
     """Duas épocas de cada loader que `criar_loaders` devolve, sobre os conjuntos dos testes."""
-    resultado = checks.call_learner(criar_loaders, TensorDataset(*treino()), TensorDataset(*teste()), **opcoes)
+    resultado = checks.call_learner(criar_loaders, TensorDataset(*dados_de_treino()), TensorDataset(*dados_de_teste()), **opcoes)
     if not isinstance(resultado, (list, tuple)) or len(resultado) != 2:
         checks.fail("loaders_not_pair", found=type(resultado).__name__)
     lidas = {}

@@ -1,0 +1,23 @@
+# expect: loader_train_not_shuffled
+import torch
+from torch.utils.data import DataLoader, Dataset, Subset
+
+
+class ConjuntoDeDados(Dataset):
+    def __init__(self, X, y):
+        self.X = X
+        self.y = y
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, indice):
+        return self.X[indice], self.y[indice]
+
+
+def criar_loaders(treino, teste, batch_size=64):
+    # Embaralha os índices uma vez e percorre sempre nessa ordem.
+    ordem = torch.randperm(len(treino)).tolist()
+    train_loader = DataLoader(Subset(treino, ordem), batch_size=batch_size)
+    test_loader = DataLoader(teste, batch_size=batch_size, shuffle=False)
+    return train_loader, test_loader
