@@ -1,0 +1,33 @@
+# expect: capstone_accuracy
+"""Kata 20 — a soma dos acertos dividida pelo número de lotes, não pelo de exemplos."""
+
+import torch
+from torch import nn
+
+
+def treinar(modelo, train_loader, otimizador, epocas=1):
+    criterio = nn.CrossEntropyLoss()
+    perdas = []
+    modelo.train()
+    for epoca in range(epocas):
+        for data, target in train_loader:
+            data = data.view(data.size(0), -1)
+            otimizador.zero_grad()
+            saida = modelo(data)
+            perda = criterio(saida, target)
+            perda.backward()
+            otimizador.step()
+            perdas.append(perda.item())
+    return perdas
+
+
+def avaliar(modelo, test_loader):
+    modelo.eval()
+    corretos, total = 0, 0
+    with torch.no_grad():
+        for data, target in test_loader:
+            data = data.view(data.size(0), -1)
+            saida = modelo(data)
+            corretos += (saida.argmax(dim=1) == target).sum().item()
+            total += 1
+    return corretos / total
