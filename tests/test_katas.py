@@ -31,6 +31,8 @@ STUB_DIAGNOSIS = {
     "15_mnist": "mnist_not_normalized",
     "16_curvas_de_perda": "curve_lr_baixo",
     "13_sgd_momentum": "sgd_velocities_not_filled",
+    "17_tensorboard": "tensorboard_steps_repeat",
+    "20_depurar_treino": "capstone_flatten",
 }
 
 
