@@ -233,10 +233,10 @@ def test_valores_sao_as_perdas(execucao):
 
 
 def test_fecha_o_escritor(execucao):
-    """O SummaryWriter é fechado (writer.close()) no fim do treino."""
+    """O SummaryWriter é fechado no fim do treino."""
     abertos = execucao.escritores.nao_fechados()
     if abertos:
-        checks.fail("tensorboard_not_closed", count=len(abertos), location=abertos[0][2])
+        checks.fail("tensorboard_not_closed", location=abertos[0][2])
 
 
 def test_laco_do_curso(execucao):

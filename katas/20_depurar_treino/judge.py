@@ -155,7 +155,7 @@ def _acuracia(item):
     modelo.eval()
     with torch.no_grad():
         acertos = sum(int((modelo(x.reshape(x.size(0), -1)).argmax(1) == y).sum())
-                      for x, y in testes.test_loader())
+                      for x, y in testes.loader_de_teste())
     esperada = acertos / testes.N_TESTE
     if not isinstance(valor, (int, float)) or abs(valor - esperada) > 1e-9:
         yield judge.finding(ACURACIA, "capstone_accuracy", found=valor if valor is not None else "—",

@@ -47,6 +47,17 @@ class MLP(nn.Module):
         return self.fc2(torch.relu(self.fc1(x.reshape(-1, PIXELS))))
 
 
+class MLPComDropout(MLP):
+    """Para o modo de `avaliar`: com Dropout, o modo de treino muda as contas (e o diagnóstico o nomeia)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dropout = nn.Dropout(0.2)
+
+    def forward(self, x):
+        return self.fc2(self.dropout(torch.relu(self.fc1(x.reshape(-1, PIXELS)))))
+
+
 def digitos(n: int, semente: int) -> tuple[torch.Tensor, torch.Tensor]:
     """``n`` imagens ``[n, 1, 28, 28]`` e os rótulos delas: o desenho da classe (o mesmo em todo
     conjunto) mais ruído próprio do conjunto (o juiz os refaz)."""
@@ -61,11 +72,10 @@ def train_loader() -> DataLoader:
     return DataLoader(TensorDataset(*digitos(N_TREINO, SEMENTE_DADOS + 1)), batch_size=LOTE, shuffle=False)
 
 
-def test_loader() -> DataLoader:
+def loader_de_teste() -> DataLoader:
     return DataLoader(TensorDataset(*digitos(N_TESTE, SEMENTE_DADOS + 2)), batch_size=LOTE, shuffle=False)
 
 
-test_loader.__test__ = False  # um nome que começa com test_, mas não é um teste
 
 
 def modelo_inicial() -> nn.Module:
@@ -175,12 +185,13 @@ def test_devolve_as_perdas(treino):
 def test_avalia_em_modo_de_avaliacao(learner):
     """avaliar chama o modelo em modo de avaliação (model.eval()) e sem gradientes (torch.no_grad())."""
     avaliar = checks.require_attribute(learner, "avaliar")
-    modelo = modelo_treinado()
+    checks.manual_seed(SEMENTE_MODELO)
+    modelo = MLPComDropout()
     modos = []
     registrar = modelo.register_forward_pre_hook(
         lambda modulo, entradas: modos.append({"training": modulo.training, "grad": torch.is_grad_enabled()}))
     try:
-        checks.expect_evaluation_mode(avaliar, modelo, test_loader())
+        checks.expect_evaluation_mode(avaliar, modelo, loader_de_teste())
     finally:
         registrar.remove()
         checks.evidence.submit("avaliar_modo", calls=modos)
@@ -191,10 +202,10 @@ def test_avaliar_devolve_a_acuracia(learner):
     avaliar = checks.require_attribute(learner, "avaliar")
     modelo = modelo_treinado()
     estado = {nome: valor.clone() for nome, valor in modelo.state_dict().items()}
-    devolvida = checks.call_learner(avaliar, modelo, test_loader())
+    devolvida = checks.call_learner(avaliar, modelo, loader_de_teste())
     checks.evidence.submit("acuracia", state=estado, value=devolvida if isinstance(devolvida, (int, float)) else None)
     modelo.load_state_dict(estado)
-    esperada = acuracia(modelo, test_loader())
+    esperada = acuracia(modelo, loader_de_teste())
     if isinstance(devolvida, torch.Tensor) and devolvida.numel() == 1:
         checks.fail("capstone_accuracy_tensor", value=f"{float(devolvida):.4g}")
     if not isinstance(devolvida, (int, float)) or isinstance(devolvida, bool):
@@ -234,9 +245,9 @@ def medir(aluno, semente: int) -> dict[str, float]:
             perdas.append(float(perda.detach()))
         avaliado = modelo_treinado()
         estado = {nome: valor.clone() for nome, valor in avaliado.state_dict().items()}
-        devolvida = aluno.avaliar(avaliado, test_loader())
+        devolvida = aluno.avaliar(avaliado, loader_de_teste())
         avaliado.load_state_dict(estado)
-        esperada = acuracia(avaliado, test_loader())
+        esperada = acuracia(avaliado, loader_de_teste())
     finally:
         os.environ.pop(checks.seeds.VARIABLE, None)
 
