@@ -249,3 +249,18 @@ def _alive(pid: int) -> bool:
 def _stop_workers():
     yield
     shutdown()
+
+
+def test_saving_a_model_with_torch_save_is_not_taken_for_tampering(tmp_path: Path) -> None:
+    # The first torch.save stores copyreg's __slotnames__ cache on torch.Tensor: a class the
+    # tripwire guards. The worker fills it before its snapshot, so an honest save is no cheat.
+    kata = get_pack("fundamentos").get("01_duas_camadas")
+    learner = tmp_path / "01_duas_camadas.py"
+    learner.write_text(kata.solution_path.read_text(encoding="utf-8") + textwrap.dedent("""
+
+        import io
+
+        torch.save(DuasCamadas().state_dict(), io.BytesIO())
+    """), encoding="utf-8")
+    result = run_kata(kata, learner)
+    assert result.fatal is None and result.passed, render_text(result)

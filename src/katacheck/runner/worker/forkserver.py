@@ -227,8 +227,22 @@ def _import_child_side() -> None:
     from katacheck.runner.child.integrity import snapshot_before_forking
 
     skip_dynamo_import()
+    _fill_pickle_caches()
     # Last: the snapshot of the checker that each child renews instead of taking it again.
     snapshot_before_forking()
+
+
+def _fill_pickle_caches() -> None:
+    """The first ``torch.save`` of a tensor stores a cache on ``torch.Tensor`` and
+    ``nn.Parameter`` (copyreg's ``__slotnames__``): a new name in a class torch guards, which the
+    tripwire would read as tampering in the child of any learner who saves a model. Filled here,
+    before the snapshot, it is already there. Plain attribute work: no tensor operation."""
+    import copyreg
+
+    import torch
+
+    for cls in (torch.Tensor, torch.nn.Parameter):
+        copyreg._slotnames(cls)
 
 
 def _restore_sys_path() -> None:
