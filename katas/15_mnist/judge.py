@@ -16,7 +16,7 @@ Roda num processo que nunca executou o código de quem aprende (:mod:`katacheck.
 import torch
 
 from katacheck import judge
-from katacheck.checks import loaders
+from katacheck.checks import loaders, mnist
 from katacheck.i18n import t
 
 testes = judge.sibling(__file__, "test_kata")
@@ -42,19 +42,18 @@ def julgar(evidencias):
 def _carregados(evidencias):
     item = evidencias.get("carregados")
     try:
-        treino = [[[int(i) for i in lote] for lote in epoca] for epoca in item["treino"]]
-        teste = [[[int(i) for i in lote] for lote in epoca] for epoca in item["teste"]]
+        # Cada dígito reconhecido aqui, pela impressão digital, entre os do juiz.
+        treino = [[testes.indices(lote, "train") for lote in epoca] for epoca in item["treino"]]
+        teste = [[testes.indices(lote, "test") for lote in epoca] for epoca in item["teste"]]
         imagens, rotulos = judge.tensor(item["imagens"]), torch.tensor(item["rotulos"])
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, RuntimeError, IndexError):
         for teste_ in (REDE, NORMALIZACAO, LOTES, ORDEM):
             yield judge.finding(teste_, "no_evidence", check=teste_)
         return
     # Os dígitos de teste, todos, vieram da raiz que os testes escreveram.
     if sorted(i for lote in teste[0] for i in lote) != list(range(testes.N_TESTE)):
         yield _achado(REDE, "mnist_images")
-    quais = teste[0][0] if teste[0] else []
-    problema = testes.problema_de_normalizacao(imagens, rotulos, quais) if len(quais) == len(imagens) \
-        else ("mnist_images", {})
+    problema = testes.problema_de_normalizacao(imagens, rotulos, testes.indices(mnist.fingerprints(imagens), "test"))
     if problema is not None:
         yield _achado(NORMALIZACAO, *problema[:1], **problema[1])
     for epocas, n in ((treino, testes.N_TREINO), (teste, testes.N_TESTE)):
@@ -73,11 +72,11 @@ def _treino(evidencias):
     item, perdas, acuracia = evidencias.get("treino"), evidencias.get("perdas"), evidencias.get("acuracia")
     try:
         passos = [[judge.tensor(p) for p in passo] for passo in item["passos"]]
-        lotes = [[int(i) for i in lote] for lote in item["lotes"]]
+        lotes = [testes.indices(lote, "train") for lote in item["lotes"]]
         n_passos = int(item["n_passos"])
         otimizadores = {str(nome) for nome in item["otimizadores"]}
         modelo = _com_estado(testes.modelo_inicial(0), item["estado"])
-    except (TypeError, ValueError, KeyError, RuntimeError):
+    except (TypeError, ValueError, KeyError, RuntimeError, IndexError):
         for teste_ in (ACHATA, SGD, PERDAS, ACERTA, ACURACIA):
             yield judge.finding(teste_, "no_evidence", check=teste_)
         return

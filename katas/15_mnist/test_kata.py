@@ -36,8 +36,8 @@ LR = 0.1
 #: Quantos passos do treino o juiz refaz, um a um (os outros ele julga pelos parâmetros finais).
 PASSOS_REFEITOS = 3
 #: Razão máxima erro nos dígitos de teste / erro de quem chuta (1 − 1/10). Ver CALIBRATION.md.
-LIMIAR_ERRO = 0.5
-#: O acerto mínimo que LIMIAR_ERRO dá: 55 %.
+LIMIAR_ERRO = 0.6
+#: O acerto mínimo que LIMIAR_ERRO dá: 46 %.
 ACERTO_MINIMO = 1 - LIMIAR_ERRO * (1 - 1 / 10)
 #: Uma imagem normalizada como o contrato pede fica a esta distância da do juiz, no máximo.
 TOLERANCIA_PIXEL = 1e-6
@@ -67,9 +67,10 @@ def impressoes(divisao: str) -> torch.Tensor:
     return mnist.fingerprints(divisoes()[divisao].images)
 
 
-def indices(imagens: torch.Tensor, divisao: str) -> list[int]:
-    """Os índices, no conjunto ``divisao``, das imagens de um lote (-1: nenhuma delas)."""
-    return mnist.identify(mnist.fingerprints(imagens), impressoes(divisao))
+def indices(impressoes_do_lote, divisao: str) -> list[int]:
+    """Os índices, no conjunto ``divisao``, das imagens de um lote pelas impressões digitais
+    delas (-1: nenhuma delas)."""
+    return mnist.identify(impressoes_do_lote, impressoes(divisao))
 
 
 def modelo_inicial(seed: int = 0) -> ModeloMNIST:
@@ -80,19 +81,20 @@ def modelo_inicial(seed: int = 0) -> ModeloMNIST:
 @pytest.fixture(scope="module")
 def raiz():
     pasta = tempfile.mkdtemp(prefix="katacheck-mnist-")
-    mnist.write_mnist(pasta, train=N_TREINO, test=N_TESTE, seed=SEMENTE_DADOS)
+    mnist.write_splits(pasta, divisoes())
     yield pasta
     shutil.rmtree(pasta, ignore_errors=True)
 
 
 def _epoca(loader, divisao):
-    """Uma época: os índices de cada lote, e o primeiro lote inteiro (imagens e rótulos)."""
+    """Uma época: as impressões digitais de cada lote, e o primeiro lote inteiro (imagens e
+    rótulos)."""
     epoca, primeiro = [], None
     for lote in loader:
         if not isinstance(lote, (list, tuple)) or len(lote) != 2:
             checks.fail("loader_batch_not_pair", found=type(lote).__name__)
         imagens, rotulos = lote
-        epoca.append(indices(imagens, divisao))
+        epoca.append(mnist.fingerprints(imagens))
         if primeiro is None:
             primeiro = (imagens, rotulos)
     return epoca, primeiro
@@ -112,12 +114,13 @@ def carregados(learner, raiz):
             lidos = {}
             for nome, divisao, loader in (("treino", "train", resultado[0]), ("teste", "test", resultado[1])):
                 epocas = [checks.call_learner(_epoca, loader, divisao) for _ in range(2)]
-                lidos[nome] = {"indices": [e for e, _ in epocas], "primeiro": epocas[0][1], "loader": loader}
+                lidos[nome] = {"impressoes": [e for e, _ in epocas], "primeiro": epocas[0][1], "loader": loader,
+                               "indices": [[indices(lote, divisao) for lote in e] for e, _ in epocas]}
         except Exception:
             mnist.expect_no_network(guarda)  # a tentativa de baixar é a causa, não o erro que veio depois
             raise
     primeiro_teste = lidos["teste"]["primeiro"]
-    checks.evidence.submit("carregados", treino=lidos["treino"]["indices"], teste=lidos["teste"]["indices"],
+    checks.evidence.submit("carregados", treino=lidos["treino"]["impressoes"], teste=lidos["teste"]["impressoes"],
                            imagens=primeiro_teste[0] if primeiro_teste else None,
                            rotulos=primeiro_teste[1] if primeiro_teste else None)
     return {"guarda": guarda, **lidos}
@@ -139,7 +142,7 @@ def test_normalizacao(carregados):
     imagens, rotulos = carregados["teste"]["primeiro"]
     if not torch.is_tensor(imagens) or imagens.shape[1:] != (1, 28, 28):
         checks.fail("mnist_image_shape", found=list(getattr(imagens, "shape", [])), expected=[1, 28, 28])
-    problema = problema_de_normalizacao(imagens, rotulos, indices(imagens, "test"))
+    problema = problema_de_normalizacao(imagens, rotulos, indices(mnist.fingerprints(imagens), "test"))
     if problema is not None:
         checks.fail(*problema[:1], **problema[1])
 
@@ -194,7 +197,7 @@ def treinar_observando(treinar, raiz: str, seed: int = 0) -> dict:
         x = entradas[0]
         if x.dim() != 2 or x.shape[1] != 784:
             checks.fail("mnist_flatten", found=list(x.shape), expected=[x.shape[0] if x.dim() else "N", 784])
-        lotes.append(indices(x, "train"))
+        lotes.append(mnist.fingerprints(x))
 
     gancho = modelo.register_forward_pre_hook(ao_receber)
     try:
@@ -202,7 +205,7 @@ def treinar_observando(treinar, raiz: str, seed: int = 0) -> dict:
             perdas = checks.call_learner(treinar, modelo, loader_de_treino(raiz, seed), epocas=EPOCAS, lr=LR)
     finally:
         gancho.remove()
-    return {"modelo": modelo, "monitor": monitor, "perdas": perdas, "lotes": lotes}
+    return {"modelo": modelo, "monitor": monitor, "perdas": perdas, "lotes": lotes}  # impressões de cada forward
 
 
 def acerto(modelo: nn.Module) -> float:
@@ -219,7 +222,7 @@ def calibrar(aluno, seed: int) -> dict[str, float]:
     """As medidas que o script bench/calibrate.py coleta da solução de referência."""
     pasta = tempfile.mkdtemp(prefix="katacheck-mnist-")
     try:
-        mnist.write_mnist(pasta, train=N_TREINO, test=N_TESTE, seed=SEMENTE_DADOS)
+        mnist.write_splits(pasta, divisoes())
         execucao = treinar_observando(aluno.treinar_mnist, pasta, seed)
     finally:
         shutil.rmtree(pasta, ignore_errors=True)
@@ -260,7 +263,7 @@ def test_devolve_as_perdas(treino):
 
 
 def test_acerta_digitos_de_teste(treino):
-    """Depois do treino, o modelo acerta pelo menos 55 % dos dígitos de teste."""
+    """Depois do treino, o modelo acerta pelo menos 46 % dos dígitos de teste."""
     checks.expect_accuracy(acerto(treino["modelo"]), min_accuracy=ACERTO_MINIMO, points=N_TESTE)
 
 

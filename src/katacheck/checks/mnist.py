@@ -118,28 +118,43 @@ def write_splits(root: str | os.PathLike, splits: dict[str, Split]) -> dict[str,
     return splits
 
 
+#: How many numbers make one image's fingerprint: one alone lets two of a few hundred digits
+#: come within 1e-5 of each other (measured over 100 data seeds); four never agree together.
+FINGERPRINT_SIZE = 4
+#: Largest gap between the fingerprints of one image stored as bytes and loaded as float32
+#: (1.7e-6, measured over 100 data seeds, both splits): 60× that, far below two digits' gap.
+FINGERPRINT_TOLERANCE = 1e-4
+
+
 def fingerprints(images: torch.Tensor, *, seed: int = 15) -> torch.Tensor:
-    """One number per image (``[N, ...]``, any layout of the 784 pixels of each): its pixels,
-    flattened and standardized (so that any ``Normalize`` gives the same number), dotted with a
-    fixed random vector, in float64. Two different digits of the tests' MNIST are far apart."""
+    """A few numbers per image (``[N, ...]``, any layout of the 784 pixels of each): its pixels,
+    flattened and standardized (so that any ``Normalize`` gives the same numbers), projected on
+    :data:`FINGERPRINT_SIZE` fixed random vectors, in float64: ``[N, FINGERPRINT_SIZE]``."""
     flat = images.detach().to("cpu", torch.float64).reshape(len(images), -1)
     flat = (flat - flat.mean(dim=1, keepdim=True)) / (flat.std(dim=1, keepdim=True) + 1e-12)
-    weights = torch.randn(flat.shape[1], generator=generator(seed), dtype=torch.float64)
+    weights = torch.randn(flat.shape[1], FINGERPRINT_SIZE, generator=generator(seed), dtype=torch.float64)
     return flat @ weights
 
 
-def identify(found: torch.Tensor, known: torch.Tensor, *, tolerance: float = 1e-3) -> list[int]:
-    """For each fingerprint in ``found``, the index of the equal one in ``known`` (-1: none).
-    A binary search over ``known`` sorted: a handful of Python steps per image, where a
-    ``[found, known]`` table of distances costs milliseconds per batch on a busy machine."""
+def identify(found, known: torch.Tensor, *, tolerance: float = FINGERPRINT_TOLERANCE) -> list[int]:
+    """For each fingerprint in ``found`` (a tensor or nested lists), the index of the equal one
+    in ``known`` (-1: none). A binary search on the first number over ``known`` sorted, then the
+    others compared: a few Python steps per image, where a table of distances costs
+    milliseconds per batch on a busy machine."""
+    rows = [[float(x) for x in row] for row in (found.tolist() if torch.is_tensor(found) else found)]
     plain = known.tolist()
-    order = sorted(range(len(plain)), key=plain.__getitem__)
-    values = [plain[i] for i in order]
+    order = sorted(range(len(plain)), key=lambda i: plain[i][0])
+    firsts = [plain[i][0] for i in order]
     indices = []
-    for value in found.tolist():
-        position = bisect.bisect_left(values, value - tolerance)
-        near = position < len(values) and values[position] <= value + tolerance
-        indices.append(order[position] if near else -1)
+    for row in rows:
+        position, match = bisect.bisect_left(firsts, row[0] - tolerance), -1
+        while position < len(firsts) and firsts[position] <= row[0] + tolerance:
+            candidate = plain[order[position]]
+            if len(row) == len(candidate) and all(abs(x - y) <= tolerance for x, y in zip(row, candidate)):
+                match = order[position]
+                break
+            position += 1
+        indices.append(match)
     return indices
 
 
