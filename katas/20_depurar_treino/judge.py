@@ -103,30 +103,39 @@ def _refaz(trajetoria):
         x, y = lotes[indice % len(lotes)]
         perda, gradientes = _gradiente(modelo, nomes, antes, x, y)
         certo = [a - testes.LR * g for a, g in zip(antes, gradientes)]
-        if judge.step_gap(antes, depois, certo) <= judge.STEP_TOLERANCE:
-            perdas.append(perda)
-            continue
-        return None, _explica(modelo, nomes, trajetoria, lotes, indice)
+        if judge.step_gap(antes, depois, certo) > judge.STEP_TOLERANCE:
+            return None, _explica(modelo, nomes, trajetoria, lotes, indice)
+        perdas.append(perda)
     return perdas, None
 
 
-def _explica(modelo, nomes, trajetoria, lotes, indice):
-    """Qual dos dois bugs do laço o passo ``indice`` mostra, refazendo o treino daquele jeito."""
-    passo = {"step": indice + 1}
-    antes, depois = trajetoria[indice], trajetoria[indice + 1]
-    for softmax, zera, refutada in ((False, False, ZERA), (True, True, LOGITS), (True, False, None)):
-        soma = None
-        for k in range(indice + 1) if not zera else (indice,):
-            x, y = lotes[k % len(lotes)]
-            _, g = _gradiente(modelo, nomes, trajetoria[k], x, y, softmax=softmax)
-            soma = g if soma is None else [a + b for a, b in zip(soma, g)]
-        if judge.step_gap(antes, depois, [a - testes.LR * g for a, g in zip(antes, soma)]) <= judge.STEP_TOLERANCE:
-            if refutada == ZERA:
-                return "capstone_stale_step", passo, (ZERA,)
-            if refutada == LOGITS:
-                return "capstone_softmax_step", passo, (LOGITS,)
-            return "capstone_stale_softmax_step", passo, (ZERA, LOGITS)
+#: Os treinos errados que o juiz sabe reconhecer: (gradientes somados, softmax antes da perda) →
+#: (código, verificações que refuta).
+HIPOTESES = {(True, False): ("capstone_stale_step", (ZERA,)),
+             (False, True): ("capstone_softmax_step", (LOGITS,)),
+             (True, True): ("capstone_stale_softmax_step", (ZERA, LOGITS))}
+
+
+def _explica(modelo, nomes, trajetoria, lotes, primeiro):
+    """Qual treino errado explica todos os passos (cada um a partir dos parâmetros registrados
+    antes dele): sem `zero_grad`, os gradientes de todos os lotes até ali se somam; com a softmax,
+    cada gradiente é o da perda sobre as probabilidades. Nenhum: a trajetória não é de um laço."""
+    passo = {"step": primeiro + 1}
+    for (somados, softmax), (codigo, refutadas) in HIPOTESES.items():
+        if _explica_todos(modelo, nomes, trajetoria, lotes, somados=somados, softmax=softmax):
+            return codigo, passo, refutadas
     return "trajectory", {"optimizer": "SGD", **passo}, (ZERA, LOGITS)
+
+
+def _explica_todos(modelo, nomes, trajetoria, lotes, *, somados, softmax):
+    soma = None
+    for indice, (antes, depois) in enumerate(zip(trajetoria, trajetoria[1:])):
+        x, y = lotes[indice % len(lotes)]
+        _, gradientes = _gradiente(modelo, nomes, antes, x, y, softmax=softmax)
+        soma = gradientes if soma is None or not somados else [a + b for a, b in zip(soma, gradientes)]
+        if judge.step_gap(antes, depois, [a - testes.LR * g for a, g in zip(antes, soma)]) > judge.STEP_TOLERANCE:
+            return False
+    return True
 
 
 # -- avaliar --------------------------------------------------------------------------------------
