@@ -176,11 +176,13 @@ def no_network() -> Iterator[NetworkGuard]:
     guard = NetworkGuard()
 
     def refuse(address: object) -> None:
+        if isinstance(address, tuple) and len(address) >= 2:  # (host, port): shown as host:port
+            address = f"{address[0]}:{address[1]}"
         guard.attempts.append((str(address)[:120], location_in_stack()))
         raise OSError(101, "katacheck: sem rede nos testes / no network in the tests")
 
-    def lookup(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
-        refuse(host)
+    def lookup(host, port=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        refuse(host if port is None else (host, port))
 
     def create_connection(address, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
         refuse(address)
