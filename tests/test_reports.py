@@ -26,8 +26,12 @@ import pytest
 
 from conftest import run_katacheck
 from katacheck.errors import ExitCode
+from katacheck.plugins import get_pack
 from katacheck.reports import exercism, github, score
 from katacheck.result import CheckResult, Diagnosis, KataResult, Location, Status
+
+#: The built-in pack's points: one per kata, however many katas the course has.
+MAX_POINTS = int(sum(kata.points for kata in get_pack("fundamentos").katas()))
 
 # One worker runs this whole module, so the real verification below runs once (xdist loadgroup).
 pytestmark = pytest.mark.xdist_group(name="reports")
@@ -208,32 +212,34 @@ def test_annotations_sit_on_the_learners_lines(run):
 
 def test_classroom_reads_the_points(run):
     notices = [parse_command(line) for line in run["commands"] if line.startswith("::notice")]
-    assert notices[0] == ("notice", {"title": "Autograding complete"}, "Points 1/5")
+    assert notices[0] == ("notice", {"title": "Autograding complete"}, f"Points 1/{MAX_POINTS}")
     name, props, message = notices[1]
     assert props == {"title": "Autograding report"}
-    assert json.loads(message) == {"totalPoints": 1, "maxPoints": 5}
+    assert json.loads(message) == {"totalPoints": 1, "maxPoints": MAX_POINTS}
     assert run["commands"][-2:] == [line for line in run["commands"] if line.startswith("::notice")], "last"
 
 
 def test_step_outputs_hold_the_result_the_classroom_reporter_reads(run):
     outputs = run["outputs"]
-    assert (outputs["points"], outputs["max-points"]) == ("1", "5")
+    assert (outputs["points"], outputs["max-points"]) == ("1", str(MAX_POINTS))
     result = json.loads(base64.b64decode(outputs["result"]))
     # What classroom-resources/autograding-grading-reporter reads: max_score, tests[].score.
-    assert result["max_score"] == 5 and sum(test["score"] for test in result["tests"]) == 1
+    assert result["max_score"] == MAX_POINTS and sum(test["score"] for test in result["tests"]) == 1
     assert result["status"] == "fail"
-    assert [test["status"] for test in result["tests"]] == ["pass", "fail", "fail", "fail", "fail"]
+    # 01 passes; 02 and the katas after 04 have no file (not started: a failure for the grader).
+    assert [test["status"] for test in result["tests"]] == ["pass", "fail", "fail", "fail"] + ["fail"] * (MAX_POINTS - 4)
 
 
 def test_step_summary_is_a_table_of_every_kata(run):
     text = run["summary"]
     assert text.startswith("conteúdo anterior\n"), "appended, never overwritten"
-    assert "## katacheck: 1 de 5 pontos" in text
+    assert f"## katacheck: 1 de {MAX_POINTS} pontos" in text
     header, *rows = check_markdown_table(text, columns=4)
     assert header == ["Kata", "Status", "Pontos", "Causa"]
     assert [row[0].split("`")[1] for row in rows] == run["pack"].ids()
-    assert [row[1] for row in rows] == ["✔ passou", "· não iniciada", "✘ falhou", "✘ falhou", "· não iniciada"]
-    assert [row[2] for row in rows] == ["1/1", "0/1", "0/1", "0/1", "0/1"]
+    not_started = len(rows) - 4  # every kata after 04 has no file yet
+    assert [row[1] for row in rows] == ["✔ passou", "· não iniciada", "✘ falhou", "✘ falhou"] + ["· não iniciada"] * not_started
+    assert [row[2] for row in rows] == ["1/1"] + ["0/1"] * (len(rows) - 1)
     assert "O otimizador usado é SGD" in rows[2][3] and "`03_adam.py:23`" in rows[2][3]
     assert "katacheck next" in rows[1][3], "a kata not started says how to start it"
 
@@ -370,5 +376,5 @@ def test_nothing_to_verify_still_reports_a_zero_grade(cli, tmp_path, monkeypatch
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     check_exercism_v3(data)
     assert data["status"] == "error" and "Nenhum arquivo de kata" in data["message"]
-    assert "::notice title=Autograding complete::Points 0/5" in result.output
-    assert summary.read_text(encoding="utf-8").count("· não iniciada") == 5
+    assert f"::notice title=Autograding complete::Points 0/{MAX_POINTS}" in result.output
+    assert summary.read_text(encoding="utf-8").count("· não iniciada") == MAX_POINTS
