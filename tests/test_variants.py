@@ -88,7 +88,7 @@ def test_variant_has_no_undiagnosed_failure(kata_id: str, path: Path, expect: st
 
 
 def test_every_kata_has_variants() -> None:
-    """Each kata has ≥ 6 variants: ≥ 3 correct styles and ≥ 3 mistakes."""
+    """Each kata has ≥ 6 variants: ≥ 2 correct styles and ≥ 4 mistakes, as the course issues ask."""
     katas = sorted(p.name for p in KATAS_DIR.iterdir() if (p / "kata.toml").is_file())
     assert katas, "no katas found"
     by_kata: dict[str, list[str]] = {k: [] for k in katas}
@@ -99,8 +99,8 @@ def test_every_kata_has_variants() -> None:
         passing = sum(e == "pass" for e in expects)
         failing = len(expects) - passing
         assert len(expects) >= 6, f"{kata_id}: {len(expects)} variants (need ≥ 6)"
-        assert passing >= 3, f"{kata_id}: {passing} passing variants (need ≥ 3)"
-        assert failing >= 3, f"{kata_id}: {failing} failing variants (need ≥ 3)"
+        assert passing >= 2, f"{kata_id}: {passing} passing variants (need ≥ 2)"
+        assert failing >= 4, f"{kata_id}: {failing} failing variants (need ≥ 4)"
 
 
 @pytest.mark.xdist_group(name="04_zero_grad/alvo_espalhado")  # shares the variant's run
