@@ -80,7 +80,18 @@ def expect_loss_history(history: object, epochs: int, *, first_loss: float,
         if backward_losses and _same_loss(history[0], backward_losses[0]):
             fail("history_other_loss", **values)
         fail("history_not_real", **values)
+    _expect_each_epochs_loss(history, getattr(monitor, "losses", None) or ())
     return [float(value) for value in history]
+
+
+def _expect_each_epochs_loss(history: Sequence[float], backward_losses: Sequence[float]) -> None:
+    """Every value is the loss that epoch's ``backward()`` received (one backward an epoch, as
+    the course loop has): a list right only in its length and first value is no history."""
+    if len(backward_losses) != len(history):
+        return  # another loop shape: the first value was all this check could compare
+    for epoch, (value, received) in enumerate(zip(history, backward_losses), start=1):
+        if not _same_loss(value, received):
+            fail("history_not_per_epoch", epoch=epoch, found=f"{value:.4g}", expected=f"{received:.4g}")
 
 
 def _same_loss(a: float, b: float) -> bool:
