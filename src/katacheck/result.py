@@ -132,6 +132,9 @@ class CheckResult:
     #: Warnings the learner's code raised during the check that name a known mistake (an MSE
     #: target that broadcasts, a softmax without ``dim``...): shown, never a failure by themselves.
     warnings: tuple[Diagnosis, ...] = ()
+    #: What the check measured for the learner to see, one line each, written by katacheck (a
+    #: real CPU/GPU speed-up): information under the check, never part of the verdict.
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Given as a word too ("pass", or "passed" as results said before Status).
@@ -159,6 +162,7 @@ class CheckResult:
             output=data.get("output", ""),
             loss_curve=LossCurve.from_dict(data["loss_curve"]) if data.get("loss_curve") else None,
             warnings=tuple(Diagnosis.from_dict(w) for w in data.get("warnings", ())),
+            notes=tuple(str(note) for note in data.get("notes", ())),
         )
 
 

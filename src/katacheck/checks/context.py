@@ -1,7 +1,8 @@
 """What the running check knows: which file is the learner's, and what the check recorded.
 
 Every check that points at "your line" asks here for the learner's file. A check can also
-record data for the report (a loss curve); the runner takes it when the check ends.
+record data for the report (a loss curve, a note of what it measured); the runner takes it when
+the check ends.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def is_learner_file(filename: str) -> bool:
 def record(key: str, value: object) -> None:
     """Attach ``value`` to the current check's result (e.g. ``"loss_curve"``)."""
     _recorded[key] = value
+
+
+def record_note(text: str) -> None:
+    """Show ``text`` under the current check: something it measured, never part of the verdict."""
+    _recorded.setdefault("notes", []).append(text)  # type: ignore[union-attr]
 
 
 def record_evidence(item: dict[str, object]) -> None:

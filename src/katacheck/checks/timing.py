@@ -32,10 +32,11 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from katacheck.checks import cuda_sim
-from katacheck.checks.context import is_learner_file
+from katacheck.checks.context import is_learner_file, record_note
 from katacheck.checks.failures import call_learner, fail
 from katacheck.checks.locations import location_in_stack
 from katacheck.checks.patching import patch, wrap
+from katacheck.i18n import t
 from katacheck.result import Location
 
 #: What a kernel launch costs on the fake clock (seconds): real launches take microseconds.
@@ -45,6 +46,8 @@ LAUNCH_SECONDS = 1e-5
 MEAN_TOLERANCE = 0.01
 #: The contract's default number of repetitions.
 DEFAULT_REPETITIONS = 10
+#: The product the real speed-up is shown for: ``comparar``'s default size in the contract.
+SPEEDUP_SIZE = 2048
 #: Where the fake clock starts (seconds), so that a timer that reads it once is not 0 by chance.
 _START = 1_000.0
 
@@ -288,3 +291,49 @@ def expect_comparison(result: Any, size: int, calls: Sequence[MatmulCall], devic
             fail("comparison_no_matmul", device=device, size=size)
         seconds[device] = float(value)
     return seconds
+
+
+def note_speedup(comparar, regime: str) -> None:
+    """Under ``comparar``'s check, what the learner's own timer says of the GPU, for real.
+
+    ``regime`` is what :func:`~katacheck.checks.device.cuda_available` yielded. On a real GPU,
+    ``comparar(tamanho=SPEEDUP_SIZE)`` runs again, off every fake clock and watcher, and the note
+    gives both times and the speed-up; under the simulation (no GPU here), which checks the code
+    but measures no speed, the note says so and where the figure would appear. Information only:
+    the verdict comes from the checks, and this runs after they passed.
+    """
+    if regime != "real":
+        record_note(t("note.speedup_simulated", size=SPEEDUP_SIZE))
+        return
+    times = _positive_times(call_learner(comparar, tamanho=SPEEDUP_SIZE))
+    if times is None:
+        record_note(t("note.speedup_unmeasured", size=SPEEDUP_SIZE))
+        return
+    cpu, gpu = times
+    key = "note.speedup" if cpu >= gpu else "note.speedup_cpu_faster"
+    record_note(t(key, gpu=torch.cuda.get_device_name(), size=SPEEDUP_SIZE, cpu=_milliseconds(cpu),
+                  cuda=_milliseconds(gpu), ratio=_ratio(max(cpu, gpu) / min(cpu, gpu))))
+
+
+def _positive_times(result: Any) -> tuple[float, float] | None:
+    """``(cpu, cuda)`` seconds from a ``comparar`` result, or None where they are not two positive
+    finite numbers."""
+    if not isinstance(result, dict):
+        return None
+    times = []
+    for device in ("cpu", "cuda"):
+        value = result.get(device)
+        if isinstance(value, torch.Tensor) and value.numel() == 1:
+            value = value.item()
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
+            return None
+        times.append(float(value))
+    return times[0], times[1]
+
+
+def _milliseconds(seconds: float) -> str:
+    return f"{seconds * 1000:.3g} ms"
+
+
+def _ratio(ratio: float) -> str:
+    return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}"

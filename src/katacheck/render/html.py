@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from katacheck.result import CheckResult, Diagnosis, KataResult, Location, LossCurve
     from katacheck.verifying import HintOffer
 
-GREEN, RED, YELLOW = "#1a7f37", "#cf222e", "#9a6700"
+GREEN, RED, YELLOW, CYAN = "#1a7f37", "#cf222e", "#9a6700", "#0969da"
 MONOSPACE = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
 #: The report's frame: a bar in the verdict's colour down its left side.
 _BOX = ("font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; line-height: 1.45; "
@@ -95,6 +95,8 @@ def _check(check: CheckResult, shown: list[Diagnosis], cell: bool) -> str:
             body.append(_indented(_output(check.output)))
     for warning in check.warnings:
         body.append(_indented(_diagnosis(warning, cell, warning=True)))
+    for note in check.notes:
+        body.append(_indented(f'<div style="color: {CYAN}">ℹ {text_html(note)}</div>'))
     if check.loss_curve is not None:
         body.append(_indented(_curve(check.loss_curve, passed=check.passed)))
     return f'<li style="margin: .3em 0">{"".join(body)}</li>'

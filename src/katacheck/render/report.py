@@ -54,6 +54,8 @@ def _render_check(check: CheckResult, shown: list[Diagnosis]) -> RenderableType:
             body.append(_Indented(_render_output(check.output), 4))
     for warning in check.warnings:
         body.append(_Indented(_render_warning(warning), 4))
+    for note in check.notes:
+        body.append(_Indented(_render_note(note), 4))
     if check.loss_curve is not None:
         from katacheck.render.curve import render_curve
 
@@ -78,6 +80,11 @@ def _render_warning(diagnosis: Diagnosis) -> RenderableType:
     # A warning names a real mistake but does not fail the check: same shape, in yellow.
     message = f"⚠ {t('report.warning_prefix')} {diagnosis.message}"
     return _render_diagnosis(replace(diagnosis, message=message), style="yellow")
+
+
+def _render_note(note: str) -> RenderableType:
+    # What the check measured (a real speed-up): information, so neither red nor yellow.
+    return Text.assemble(("ℹ ", "bold cyan"), (note, "cyan"))
 
 
 def _render_output(output: str) -> RenderableType:

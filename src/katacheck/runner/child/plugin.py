@@ -233,6 +233,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             diagnosis=diagnosis,
             output=capture.text().strip() if capture is not None else "",
             loss_curve=recorded.get("loss_curve"),
+            notes=tuple(recorded.get("notes", ())),
             warnings=_named_warnings(warned.pop(node, [])),
         )
 
