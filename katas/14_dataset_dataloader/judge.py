@@ -32,7 +32,7 @@ def julgar(evidencias):
 
 def _conjunto(evidencias):
     item = evidencias.get("conjunto")
-    X, y = testes.dados(12, seed=1403)
+    X, y = testes.dados_do_conjunto()
     try:
         tamanho = item["tamanho"]
         itens = [(judge.tensor(par["x"]), torch.tensor(par["y"])) for par in item["itens"]]

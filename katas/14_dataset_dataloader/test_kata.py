@@ -1,7 +1,8 @@
 """Testes ocultos da kata 14_dataset_dataloader.
 
 Os dados são dos testes: ``X`` com 3 colunas e ``y = arange(n)``, o índice de cada exemplo, de
-modo que cada lote diz quais exemplos trouxe. `criar_loaders` recebe conjuntos
+modo que cada lote diz quais exemplos trouxe (o `ConjuntoDeDados` é conferido com rótulos
+sorteados: lá o alvo não pode ser o próprio índice). `criar_loaders` recebe conjuntos
 ``TensorDataset`` dos testes (um erro em `ConjuntoDeDados` não se repete nas verificações dos
 loaders). Os lotes lidos vão para o juiz, que os confere com os dados dele.
 """
@@ -25,6 +26,13 @@ FEATURES = 3
 def dados(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """``X [n, 3]`` (float32, gerador próprio: o juiz o refaz) e ``y = arange(n)``."""
     return torch.randn(n, FEATURES, generator=checks.generator(seed)), torch.arange(n)
+
+
+def dados_do_conjunto() -> tuple[torch.Tensor, torch.Tensor]:
+    """Os dados de `test_conjunto_de_dados`: ``X [12, 3]`` e alvos que não são os índices
+    (rótulos de 0 a 9 sorteados), para que devolver o índice no lugar de ``y[i]`` não passe."""
+    X, _ = dados(12, seed=1403)
+    return X, torch.randint(0, 10, (12,), generator=checks.generator(1404))
 
 
 def dados_de_treino():
@@ -56,6 +64,10 @@ def ler_epocas(criar_loaders, **opcoes) -> dict:
     for nome, loader in zip(("treino", "teste"), resultado):
         epocas = [checks.call_learner(epoca, loader) for _ in range(2)]
         lidas[nome] = {"indices": [indices for indices, _ in epocas], "lotes": [lotes for _, lotes in epocas]}
+    # A tupla na ordem trocada: o primeiro loader percorre o conjunto de teste, o segundo o de treino.
+    exemplos = [sum(len(lote) for lote in lidas[nome]["indices"][0]) for nome in ("treino", "teste")]
+    if exemplos == [N_TESTE, N_TREINO]:
+        checks.fail("loaders_swapped", train=N_TREINO, test=N_TESTE)
     return lidas
 
 
@@ -73,7 +85,7 @@ def lidas(learner):
 def test_conjunto_de_dados(learner):
     """ConjuntoDeDados(X, y) tem len() igual ao número de exemplos, e [i] é o par (X[i], y[i])."""
     classe = checks.require_attribute(learner, "ConjuntoDeDados")
-    X, y = dados(12, seed=1403)
+    X, y = dados_do_conjunto()
     conjunto = checks.call_learner(classe, X, y)
     tamanho = checks.call_learner(len, conjunto)
     if tamanho != len(X):

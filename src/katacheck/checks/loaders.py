@@ -45,10 +45,12 @@ def epoch_problem(epoch: Epoch, examples: int, batch_size: int) -> tuple[str, di
     repeated = len(flat) - len(set(flat))
     if repeated:
         return "loader_repeated_examples", {"count": repeated, "examples": examples}
-    if len(flat) < examples:
-        return "loader_missing_examples", {"count": examples - len(flat), "examples": examples,
-                                           "sizes": _shown([len(batch) for batch in epoch])}
     sizes = [len(batch) for batch in epoch]
+    if len(flat) < examples:
+        # Only full batches and fewer missing than one batch: the last, shorter one was dropped.
+        dropped = examples - len(flat) < batch_size and all(size == batch_size for size in sizes)
+        return "loader_missing_examples" if dropped else "loader_lost_examples", {
+            "count": examples - len(flat), "examples": examples, "sizes": _shown(sizes)}
     if sizes != expected_sizes(examples, batch_size):
         return "loader_batch_sizes", {"found": _shown(sizes), "expected": _shown(expected_sizes(examples, batch_size)),
                                       "batch_size": batch_size, "examples": examples}
