@@ -12,6 +12,7 @@ whether ``backward()`` ever went back through it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -41,10 +42,15 @@ class AutogradSpy:
 
 
 class _StraightThroughStep(torch.autograd.Function):
+    # forward without ctx and a setup_context: the form torch.func (grad, jacrev...) accepts, so a
+    # learner who differentiates with torch.func.grad goes through the spy like backward() does.
     @staticmethod
-    def forward(ctx, x, spy):
-        ctx.spy = spy
+    def forward(x, spy):
         return torch.floor(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.spy = inputs[1]
 
     @staticmethod
     def backward(ctx, grad):
@@ -74,17 +80,43 @@ def expect_numbers(values: object, count: int, *, call: str) -> list[float]:
     return [expect_number(value, call=f"{call}[{index}]") for index, value in enumerate(values)]
 
 
-def expect_derivative(found, expected, *, call: str, formula: str, tolerance: float = 1e-4) -> None:
-    """The derivative(s) ``found`` are autograd's ``expected``, to ``tolerance`` (relative)."""
+def expect_derivative(found, expected, *, call: str, formula: str, tolerance: float = 1e-4,
+                      again: Callable[[], object] | None = None) -> None:
+    """The derivative(s) ``found`` are autograd's ``expected``, to ``tolerance`` (relative). When they
+    are not and ``again`` is given (the same call made once more), an answer that changes on the
+    second call is named as state kept between calls before its value is judged."""
     found_list = found if isinstance(found, list) else [found]
     expected_list = expected if isinstance(expected, list) else [expected]
     if all(_close(a, b, tolerance) for a, b in zip(found_list, expected_list)):
         return
+    if again is not None:
+        expect_same_answer(found, again, call=call)
     times = _multiple(found_list, expected_list, tolerance)
     if times is not None:
         fail("autograd_accumulated", call=call, formula=formula, found=_shown(found), expected=_shown(expected),
              times=times)
+    times = _uniform_multiple(found_list, expected_list, tolerance)
+    if times is not None:
+        fail("autograd_backward_repeated", call=call, formula=formula, found=_shown(found),
+             expected=_shown(expected), times=times)
     fail("autograd_wrong_value", call=call, formula=formula, found=_shown(found), expected=_shown(expected))
+
+
+def expect_same_answer(first, again, *, call: str) -> None:
+    """A wrong answer that changes when ``call`` is made again with the same arguments (``again()``):
+    the function keeps state between calls, a tensor whose ``.grad`` keeps adding up."""
+    second = again()
+    if isinstance(second, torch.Tensor) or second is None:
+        return
+    try:
+        same = [float(v) for v in second] if isinstance(first, list) else float(second)
+    except (TypeError, ValueError):
+        return
+    first_list = first if isinstance(first, list) else [first]
+    same_list = same if isinstance(same, list) else [same]
+    if len(first_list) == len(same_list) and all(_close(b, a, 1e-6) for a, b in zip(first_list, same_list)):
+        return
+    fail("autograd_state_between_calls", call=call, found=_shown(first), again=_shown(same))
 
 
 def expect_autograd_used(spy: AutogradSpy, *, call: str) -> None:
@@ -102,6 +134,17 @@ def _multiple(found: list[float], expected: list[float], tolerance: float) -> in
     if len(found) < 2 or not all(_close(a, (i + 1) * b, tolerance) for i, (a, b) in enumerate(zip(found, expected))):
         return None
     return len(found)
+
+
+def _uniform_multiple(found: list[float], expected: list[float], tolerance: float) -> int | None:
+    """k (2 to 10) when every derivative is k times autograd's: ``backward()`` called k times on the
+    same graph (``retain_graph=True``), each adding to ``.grad``. None otherwise."""
+    if not expected or any(b == 0 for b in expected):
+        return None
+    times = round(found[0] / expected[0]) if math.isfinite(found[0]) else 0
+    if not 2 <= times <= 10 or not all(_close(a, times * b, tolerance) for a, b in zip(found, expected)):
+        return None
+    return times
 
 
 def _close(a: float, b: float, tolerance: float) -> bool:
