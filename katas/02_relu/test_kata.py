@@ -4,6 +4,8 @@ from katacheck import checks
 
 #: Razão máxima perda final / inicial no teste de aprendizado (ver CALIBRATION.md).
 LIMIAR_APRENDE = 0.65
+#: Quanto maiores são as entradas da segunda sonda (a mesma escala da verificação no processo).
+ESCALA_GRANDE = checks.model.CEILING_PROBE_SCALE
 
 
 def calibrar(aluno, seed: int) -> dict[str, float]:
@@ -24,6 +26,8 @@ def test_relu_entre_as_camadas(learner):
     checks.expect_relu_between_linears(modelo, trace)
     # Para o juiz: as saídas em entradas que ele sabe refazer, com os pesos do próprio modelo.
     checks.evidence.forward("padrao", modelo, checks.probe_inputs(16, 10))
+    # Valores grandes, que passam do teto de uma ReLU6 ou de um clamp(0, 1): só eles os distinguem da ReLU.
+    checks.evidence.forward("padrao_grande", modelo, checks.probe_inputs(16, 10) * ESCALA_GRANDE)
 
 
 def test_outros_tamanhos(learner):
@@ -33,6 +37,7 @@ def test_outros_tamanhos(learner):
     trace = checks.expect_linear_chain(modelo, (7, 4, 3))
     checks.expect_relu_between_linears(modelo, trace)
     checks.evidence.forward("outros", modelo, checks.probe_inputs(16, 7))
+    checks.evidence.forward("outros_grande", modelo, checks.probe_inputs(16, 7) * ESCALA_GRANDE)
 
 
 def test_gradientes(learner):

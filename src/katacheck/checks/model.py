@@ -26,8 +26,12 @@ RELU_NAMES = frozenset({"relu", "relu_"})
 ACTIVATION_NAMES = frozenset({
     "sigmoid", "tanh", "gelu", "leaky_relu", "leaky_relu_", "elu", "selu", "silu", "softplus",
     "softmax", "log_softmax", "hardtanh", "relu6", "mish", "hardswish", "hardsigmoid", "prelu",
-    "celu", "logsigmoid", "softsign", "tanhshrink", "sigmoid_", "tanh_",
+    "celu", "logsigmoid", "softsign", "tanhshrink", "sigmoid_", "tanh_", "abs", "abs_",
 })
+#: How much larger than the first look's inputs are those of the second look at a ReLU: a ReLU6,
+#: a hardtanh(0, 6) or a clamp with a ceiling act like a ReLU on small values, and only values
+#: past their ceiling tell them apart (found with a fresh submission: nn.ReLU6 passed kata 02).
+CEILING_PROBE_SCALE = 1000.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Op:
 class ForwardTrace:
     ops: list[Op] = field(default_factory=list)
     output: Any = None
+    inputs: Any = field(default=None, repr=False)
 
     @property
     def linears(self) -> list[Op]:
@@ -100,16 +105,36 @@ class _ForwardTracer(TorchFunctionMode):
             return Op("linear", "linear", self.layer_names.get(id(weight)), _op_location())
         if name in RELU_NAMES or _is_clamp_at_zero(name, args, kwargs):
             return Op("activation", "relu", None, _op_location())
+        if name in _CLAMPS:
+            return Op("activation", "clamp", None, _op_location())
         if name in ACTIVATION_NAMES:
+            if name.startswith("hardtanh") and _hardtanh_bounds(args, kwargs) == (0.0, 6.0):
+                name = "relu6"  # nn.ReLU6 and F.relu6 run as hardtanh(0, 6): named as written
             return Op("activation", name.rstrip("_"), None, _op_location())
         return None
 
 
+def _hardtanh_bounds(args: tuple, kwargs: dict) -> tuple[float, float] | None:
+    try:
+        return (float(kwargs.get("min_val", args[1] if len(args) > 1 else -1.0)),
+                float(kwargs.get("max_val", args[2] if len(args) > 2 else 1.0)))
+    except (TypeError, ValueError, RuntimeError):
+        return None
+
+
+_CLAMPS = frozenset({"clamp", "clamp_", "clamp_min", "clamp_min_", "clip", "clip_"})
+
+
 def _is_clamp_at_zero(name: str, args: tuple, kwargs: dict) -> bool:
-    if name not in {"clamp", "clamp_", "clamp_min", "clamp_min_", "clip"}:
+    """``clamp(min=0)`` with no ceiling: a ReLU (``clamp(0, 1)`` cuts the top too)."""
+    if name not in _CLAMPS:
         return False
     low = kwargs.get("min", args[1] if len(args) > 1 else None)
-    return low is not None and float(low) == 0.0
+    high = None if name.startswith("clamp_min") else kwargs.get("max", args[2] if len(args) > 2 else None)
+    try:
+        return low is not None and float(low) == 0.0 and (high is None or float(high) == float("inf"))
+    except (TypeError, ValueError, RuntimeError):  # a tensor bound: not a plain ReLU
+        return False
 
 
 def _copy(value: Any) -> Any:
@@ -127,7 +152,7 @@ def trace_forward(model: nn.Module, inputs: torch.Tensor) -> ForwardTrace:
     tracer = _ForwardTracer(names)
     with torch.no_grad(), tracer:
         output = model(inputs)
-    return ForwardTrace(ops=tracer.ops, output=output)
+    return ForwardTrace(ops=tracer.ops, output=output, inputs=inputs)
 
 
 def linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
@@ -188,6 +213,7 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
         fail(code, name=op.name, shape=trace.shape(), location=op.location or where)
     fed = relu_feeds_next_layer(trace.linears[0], trace.linears[-1])
     if fed:
+        _expect_no_ceiling(model, trace, where)
         return
     if fed is False and between and all(op.name == "relu" for op in between):
         # The forward called a ReLU, but its result is not what the next layer received.
@@ -202,6 +228,23 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
         fail("wrong_activation", name=wrong[0].name, location=wrong[0].location or where)
     if len(between) > 1:
         fail("too_many_activations", count=len(between), shape=trace.shape(), location=where)
+
+
+def _expect_no_ceiling(model: nn.Module, trace: ForwardTrace, where: Location | None) -> None:
+    """The second layer still receives the ReLU of the first one's output on inputs
+    :data:`CEILING_PROBE_SCALE` times larger: an activation that only agrees with the ReLU below
+    some ceiling (``nn.ReLU6``, ``hardtanh(0, 6)``, ``clamp(0, 1)``) is not one."""
+    if trace.inputs is None:
+        return
+    large = trace_forward(model, trace.inputs * CEILING_PROBE_SCALE)
+    if len(large.linears) < 2 or relu_feeds_next_layer(large.linears[0], large.linears[-1]) is not False:
+        return
+    first, last = large.ops.index(large.linears[0]), large.ops.index(large.linears[-1])
+    between = [op for op in large.ops[first + 1:last] if op.kind == "activation"]
+    wrong = [op for op in between if op.name != "relu"]
+    if wrong:
+        fail("wrong_activation", name=wrong[0].name, location=wrong[0].location or where)
+    fail("relu_result_unused", shape=large.shape(), location=between[0].location if between else where)
 
 
 def relu_feeds_next_layer(producer: Op, consumer: Op) -> bool | None:

@@ -1,0 +1,17 @@
+# expect: pass
+"""ReLU escrita como torch.maximum(h, torch.zeros_like(h)): correta, o dado decide."""
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class DuasCamadasReLU(nn.Module):
+    def __init__(self, n_entrada=10, n_oculta=5, n_saida=1):
+        super().__init__()
+        self.camada1 = nn.Linear(n_entrada, n_oculta)
+        self.camada2 = nn.Linear(n_oculta, n_saida)
+
+    def forward(self, x):
+        h = self.camada1(x)
+        h = torch.maximum(h, torch.zeros_like(h))
+        return self.camada2(h)

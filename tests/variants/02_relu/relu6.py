@@ -1,0 +1,15 @@
+# expect: wrong_activation
+"""nn.ReLU6 no lugar da ReLU: igual a ela abaixo de 6, por isso só entradas grandes a denunciam."""
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class DuasCamadasReLU(nn.Module):
+    def __init__(self, n_entrada=10, n_oculta=5, n_saida=1):
+        super().__init__()
+        self.camada1 = nn.Linear(n_entrada, n_oculta)
+        self.camada2 = nn.Linear(n_oculta, n_saida)
+
+    def forward(self, x):
+        return self.camada2(nn.ReLU6()(self.camada1(x)))
