@@ -191,21 +191,24 @@ def treinar_observando(treinar, raiz: str, seed: int = 0) -> dict:
     """`treinar_mnist(modelo, loader, epocas=2, lr=0.1)` num modelo dos testes, observado: as
     entradas de cada forward (achatadas como o curso faz?) e cada passo do otimizador."""
     modelo = modelo_inicial(seed)
-    lotes = []
+    lotes, modos = [], []
 
     def ao_receber(modulo, entradas):
         x = entradas[0]
         if x.dim() != 2 or x.shape[1] != 784:
             checks.fail("mnist_flatten", found=list(x.shape), expected=[x.shape[0] if x.dim() else "N", 784])
-        lotes.append(mnist.fingerprints(x))
+        if torch.is_grad_enabled():  # uma avaliação no meio do treino, sob no_grad, não é um lote de treino
+            lotes.append(mnist.fingerprints(x))
+            modos.append(modulo.training)
 
     gancho = modelo.register_forward_pre_hook(ao_receber)
     try:
-        with checks.TrainingMonitor(model=modelo) as monitor:
+        with checks.SilentBugMonitor(model=modelo) as monitor:
             perdas = checks.call_learner(treinar, modelo, loader_de_treino(raiz, seed), epocas=EPOCAS, lr=LR)
     finally:
         gancho.remove()
-    return {"modelo": modelo, "monitor": monitor, "perdas": perdas, "lotes": lotes}  # impressões de cada forward
+    # impressões de cada forward do treino, e se o modelo estava em modo de treino em cada um
+    return {"modelo": modelo, "monitor": monitor, "perdas": perdas, "lotes": lotes, "modos": modos}
 
 
 def acerto(modelo: nn.Module) -> float:
@@ -250,6 +253,9 @@ def test_otimizador_sgd(treino):
     """Cada lote: zero_grad(), CrossEntropyLoss, backward() e step() do torch.optim.SGD com o lr recebido."""
     checks.expect_optimizer(treino["monitor"], "SGD", treino["modelo"], lr=LR)
     checks.expect_clean_gradients(treino["monitor"])
+    checks.expect_logits_to_cross_entropy(treino["monitor"])
+    if False in treino["modos"]:
+        checks.fail("training_in_eval_mode", epoch=treino["modos"].index(False) // -(-N_TREINO // LOTE) + 1)
 
 
 def test_devolve_as_perdas(treino):
@@ -273,7 +279,9 @@ def test_acuracia(learner, treino, raiz):
 
     acuracia = checks.require_attribute(learner, "acuracia")
     transformacao = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
-    loader = DataLoader(datasets.MNIST(raiz, train=False, download=False, transform=transformacao), batch_size=LOTE)
+    # Lotes de 24 em 160 dígitos: o último tem 16, e a média das acurácias de cada lote não é a fração de acertos.
+    loader = DataLoader(datasets.MNIST(raiz, train=False, download=False, transform=transformacao),
+                        batch_size=LOTE_LEITURA)
     modelo = copy.deepcopy(treino["modelo"])
     valor = checks.expect_evaluation_mode(acuracia, modelo, loader)
     esperado = acerto(treino["modelo"])
