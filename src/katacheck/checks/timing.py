@@ -9,8 +9,12 @@ a name imported before), which only moves when the work does:
 - on the GPU, a call only *launches* its work (a kernel on the device, a few microseconds on the
   clock): its duration is added to the device's backlog, which reaches the clock when the host
   waits for the device (``torch.cuda.synchronize()``, a device-to-host read). Under the simulated
-  GPU that wait is the :class:`~katacheck.checks.cuda_sim.DeviceQueue`'s; on a real one, the
-  calls of ``torch.cuda.synchronize``.
+  GPU that wait is the :class:`~katacheck.checks.cuda_sim.DeviceQueue`'s. On a real one, the
+  device itself says it: each call launches a kernel that keeps the GPU busy for a while
+  (:data:`REAL_KERNEL_CYCLES`) and records an event after it, and the backlog has run once every
+  event is done. Whatever made the host wait (``synchronize`` of the device, of a stream or of an
+  event, ``.item()``, ``.cpu()``), the kernels are done; a clock read without one finds them
+  running.
 
 So the numbers themselves say what the code did: a timer without the warm-up, with it, summed
 or averaged, synchronised or not, each returns its own value, which the judge recomputes from
@@ -48,6 +52,10 @@ MEAN_TOLERANCE = 0.01
 DEFAULT_REPETITIONS = 10
 #: The product the real speed-up is shown for: ``comparar``'s default size in the contract.
 SPEEDUP_SIZE = 2048
+#: How long each timed call keeps a real GPU busy, in GPU clock cycles (``torch.cuda._sleep``):
+#: about 25 ms at 2 GHz, thousands of times what Python takes between a launch and the next
+#: clock read, so a read that did not wait always finds the kernel still running.
+REAL_KERNEL_CYCLES = 50_000_000
 #: Where the fake clock starts (seconds), so that a timer that reads it once is not 0 by chance.
 _START = 1_000.0
 
@@ -59,22 +67,32 @@ class FakeClock:
     now: float = _START
     backlog: float = 0.0
     _seen_syncs: int = 0
-    _real_syncs: int = 0
+    #: On a real GPU, an event after each kernel launched since the backlog last ran.
+    _launched: list[Any] = field(default_factory=list)
     #: Clock reads made with device work pending (recorded here on a real GPU only; the
     #: simulation records its own, :attr:`DeviceQueue.unsynchronized_reads`).
     unsynchronized_reads: list[cuda_sim.ClockRead] = field(default_factory=list)
 
-    def _syncs(self) -> int:
+    def _waited(self) -> bool:
+        """Did the host wait for the device since the backlog last ran?"""
         queue = cuda_sim.device_queue()
-        return queue.synchronizations if queue is not None else self._real_syncs
+        if queue is not None:
+            waited, self._seen_syncs = queue.synchronizations != self._seen_syncs, queue.synchronizations
+            return waited
+        if all(event.query() for event in self._launched):
+            self._launched.clear()
+            return True
+        return False
 
     def settle(self) -> None:
         """If the host waited for the device since last time, the backlog has run."""
-        syncs = self._syncs()
-        if syncs != self._seen_syncs:
+        if self._waited():
             self.now += self.backlog
             self.backlog = 0.0
-            self._seen_syncs = syncs
+
+    def launched(self, event: Any) -> None:
+        """A kernel went to the real GPU; ``event`` (recorded after it) says when it is done."""
+        self._launched.append(event)
 
     def run(self, seconds: float, on_device: bool) -> None:
         self.settle()
@@ -106,8 +124,6 @@ class FakeClock:
                 for key, value in list(vars(module).items()):
                     if id(value) in current:
                         patch(stack, module, key, current[id(value)])
-            if torch.cuda.is_available() and cuda_sim.device_queue() is None:  # a real GPU
-                wrap(stack, torch.cuda, "synchronize", self._counting_sync)
             yield self
 
     def _reader(self, name: str):
@@ -120,13 +136,6 @@ class FakeClock:
 
         return wrapper
 
-    def _counting_sync(self, original):
-        def synchronize(*args: Any, **kwargs: Any) -> None:
-            self._real_syncs += 1
-            return original(*args, **kwargs)
-
-        return synchronize
-
 
 def _learner_modules() -> list[Any]:
     return [module for module in list(sys.modules.values())
@@ -136,21 +145,28 @@ def _learner_modules() -> list[Any]:
 class TimedWork:
     """The ``funcao`` a test gives the learner's timer: call ``k`` lasts ``durations[k]`` seconds
     of the fake clock (call 0 is the warm-up, ``warmup`` seconds: a first call pays for
-    allocations and kernel selection). On the GPU each call also launches a small kernel."""
+    allocations and kernel selection). On the GPU each call also launches a kernel: a small
+    product on the simulated one, a busy wait with an event after it on a real one."""
 
     def __init__(self, clock: FakeClock, warmup: float, durations: Sequence[float], device: str) -> None:
         self.clock = clock
         self.warmup = warmup
         self.durations = list(durations)
         self.on_device = torch.device(device).type == "cuda"
+        self.real_gpu = self.on_device and cuda_sim.device_queue() is None
         self.calls = 0
-        self._operand = torch.ones(4, 4, device=device) if self.on_device else None
+        self._operand = torch.ones(4, 4, device=device) if self.on_device and not self.real_gpu else None
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
         seconds = self.warmup if self.calls == 0 else self.durations[(self.calls - 1) % len(self.durations)]
         self.calls += 1
-        if self._operand is not None:
-            self._operand @ self._operand  # a kernel, queued on the device
+        if self.real_gpu:
+            torch.cuda._sleep(REAL_KERNEL_CYCLES)
+            event = torch.cuda.Event()
+            event.record()
+            self.clock.launched(event)
+        elif self._operand is not None:
+            self._operand @ self._operand  # a kernel, queued on the simulated device
         self.clock.run(seconds, self.on_device)
 
 
@@ -186,10 +202,14 @@ def observe_timing(medir_tempo, device: str, *, repetitions: int | None, warmup:
         if queue is not None:
             queue.synchronize()  # the operand's creation: ready before the learner's code runs
         clock.settle()
-        if repetitions is None:
-            result = call_learner(medir_tempo, work, device)
-        else:
-            result = call_learner(medir_tempo, work, device, repeticoes=repetitions)
+        try:
+            if repetitions is None:
+                result = call_learner(medir_tempo, work, device)
+            else:
+                result = call_learner(medir_tempo, work, device, repeticoes=repetitions)
+        finally:
+            if work.real_gpu:
+                torch.cuda.synchronize()  # what the learner left running does not reach the next check
     reads = (queue.unsynchronized_reads[seen:] if queue is not None else []) + clock.unsynchronized_reads
     n = DEFAULT_REPETITIONS if repetitions is None else repetitions
     return TimingRun(device, n, warmup, list(durations[:n]), work.calls, result, reads)
