@@ -20,6 +20,7 @@ VERIFICACOES = {
     "test_gradiente_do_lote_inteiro": (("partes_iguais",), ("inicio", "passos", "gradiente")),
     "test_gradientes_velhos": (("gradientes_velhos",), ("inicio", "passos", "gradiente")),
     "test_partes_desiguais": (("partes_desiguais",), ("inicio", "passos", "gradiente")),
+    "test_usa_o_criterio": (("outro_criterio",), ("inicio", "passos", "gradiente", "perda")),
     "test_um_passo": (("partes_iguais", "partes_desiguais"), ("inicio", "passos")),
     "test_devolve_a_perda": (("partes_iguais", "partes_desiguais"), ("perda",)),
 }
@@ -74,7 +75,7 @@ def _problemas(item, rotulo):
         problemas["passos"] = ("accumulation_steps", {"found": passos})
     elif not all(a.shape == b.shape and torch.equal(a, b) for a, b in zip(inicio, inicial)):
         problemas["inicio"] = ("other_start", {})
-    perda_inteira = torch.nn.functional.mse_loss(modelo(X), y)
+    perda_inteira = testes.CRITERIOS[cenario.criterio][1](modelo(X), y)
     gradientes = torch.autograd.grad(perda_inteira, list(modelo.parameters()))
     if "passos" not in problemas and "inicio" not in problemas:
         esperado = [p - testes.LR * g for p, g in zip(inicial, gradientes)]

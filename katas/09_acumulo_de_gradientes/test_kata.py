@@ -14,6 +14,12 @@ from katacheck import checks
 
 #: A taxa do SGD que os testes entregam: o juiz refaz o passo com ela.
 LR = 0.1
+#: O critério que cada cenário entrega, pelo nome: a classe dada a passo_acumulado e a conta que
+#: ela faz (refeita aqui e pelo juiz). Com a L1, uma MSE escrita à mão no lugar de criterio aparece.
+CRITERIOS = {
+    "mse": (nn.MSELoss, nn.functional.mse_loss),
+    "l1": (nn.L1Loss, nn.functional.l1_loss),
+}
 
 
 class ModeloOculto(nn.Module):
@@ -36,6 +42,7 @@ class Cenario:
     partes: int
     semente: int
     gradientes_velhos: bool = False
+    criterio: str = "mse"
 
 
 #: O que cada treino observado faz, pelo rótulo da evidência que vai para o juiz.
@@ -43,6 +50,7 @@ CENARIOS = {
     "partes_iguais": Cenario(linhas=12, partes=3, semente=0),
     "gradientes_velhos": Cenario(linhas=12, partes=3, semente=1, gradientes_velhos=True),
     "partes_desiguais": Cenario(linhas=10, partes=4, semente=2),  # 3, 3, 2, 2
+    "outro_criterio": Cenario(linhas=11, partes=3, semente=3, criterio="l1"),  # 4, 4, 3
 }
 
 
@@ -68,8 +76,10 @@ def observar(passo_acumulado, rotulo: str) -> tuple[checks.AccumulationRun, torc
     if cenario.gradientes_velhos:
         deixar_gradientes_velhos(modelo)
     otimizador = torch.optim.SGD(modelo.parameters(), lr=LR)
-    execucao = checks.observe_accumulation(passo_acumulado, modelo, otimizador, nn.MSELoss(), X, y,
-                                           cenario.partes, evidence=rotulo)
+    classe, conta = CRITERIOS[cenario.criterio]
+    execucao = checks.observe_accumulation(passo_acumulado, modelo, otimizador, classe(), X, y,
+                                           cenario.partes, loss_fn=conta, evidence=rotulo,
+                                           ignored_loss_fn=None if cenario.criterio == "mse" else CRITERIOS["mse"][1])
     return execucao, otimizador
 
 
@@ -96,6 +106,12 @@ def desiguais(passo):
     return observar(passo, "partes_desiguais")
 
 
+@pytest.fixture(scope="module")
+def outro(passo):
+    """11 linhas em 3 partes (4, 4 e 3), com nn.L1Loss() como criterio."""
+    return observar(passo, "outro_criterio")
+
+
 def test_define_passo_acumulado(learner, iguais):
     """O arquivo define a função passo_acumulado."""
     checks.require_attribute(learner, "passo_acumulado")
@@ -120,6 +136,13 @@ def test_gradientes_velhos(velhos):
 def test_partes_desiguais(desiguais):
     """Com partes de tamanhos diferentes, o step() também usa o gradiente do lote inteiro."""
     checks.expect_accumulated_gradient(desiguais[0])
+
+
+def test_usa_o_criterio(outro):
+    """A perda de cada parte vem do criterio recebido: com nn.L1Loss(), o step() usa o gradiente da L1 do lote."""
+    execucao, _ = outro
+    checks.expect_accumulated_gradient(execucao)
+    checks.expect_accumulated_loss(execucao)
 
 
 def test_um_passo(iguais, desiguais):
@@ -152,8 +175,9 @@ def medir(aluno, semente: int) -> dict[str, float]:
         if cenario.gradientes_velhos:
             deixar_gradientes_velhos(modelo)
         otimizador = torch.optim.SGD(modelo.parameters(), lr=LR)
-        execucao = checks.observe_accumulation(aluno.passo_acumulado, modelo, otimizador, nn.MSELoss(), X, y,
-                                               cenario.partes)
+        classe, conta = CRITERIOS[cenario.criterio]
+        execucao = checks.observe_accumulation(aluno.passo_acumulado, modelo, otimizador, classe(), X, y,
+                                               cenario.partes, loss_fn=conta)
         achado = [g.double() for g in execucao.monitor.step_gradients[0]]
         combinacoes = [accumulation._combine(execucao, c) for c in accumulation.COMBINATIONS]
         certo = combinacoes[0]

@@ -156,23 +156,30 @@ class AccumulationRun:
     loss_before: float
     piece_losses: list[float]
     loss_after: float
+    #: Each piece's gradient with the loss of ``ignored_loss_fn`` (a loss written by hand in place
+    #: of the criterion received), or None.
+    ignored_gradients: list[list[torch.Tensor]] | None = None
 
 
 def observe_accumulation(function: Callable, model: nn.Module, optimizer: torch.optim.Optimizer,
                          criterion: Callable, X: torch.Tensor, y: torch.Tensor, parts: int,
-                         *, loss_fn: Callable = reference.mse_loss, evidence: str | None = None) -> AccumulationRun:
+                         *, loss_fn: Callable = reference.mse_loss, evidence: str | None = None,
+                         ignored_loss_fn: Callable | None = None) -> AccumulationRun:
     """Call ``function(model, optimizer, criterion, X, y, parts)`` under an
     :class:`AccumulationMonitor`, after computing each ``torch.tensor_split`` piece's gradient
     on a float64 copy of ``model`` (``loss_fn`` is what ``criterion`` computes). With
-    ``evidence``, what the judge needs goes to it under that label."""
+    ``evidence``, what the judge needs goes to it under that label. With ``ignored_loss_fn``
+    (another loss than ``criterion``'s), a step made with it instead is named as such."""
     sizes = [len(piece) for piece in torch.tensor_split(X, parts)]
     stale = [torch.zeros_like(p, dtype=torch.float64) if p.grad is None else p.grad.detach().double()
              for p in model.parameters()]
     gradients, losses, loss_before = _piece_gradients(model, X, y, parts, loss_fn)
+    ignored = None if ignored_loss_fn is None else _piece_gradients(model, X, y, parts, ignored_loss_fn)[0]
     with AccumulationMonitor(model=model) as monitor:
         returned = call_learner(function, model, optimizer, criterion, X, y, parts)
     loss_after = _loss(copy.deepcopy(model).double(), X, y, loss_fn)
-    run = AccumulationRun(model, monitor, returned, X.detach().clone(), sizes, gradients, stale, loss_before, losses, loss_after)
+    run = AccumulationRun(model, monitor, returned, X.detach().clone(), sizes, gradients, stale, loss_before, losses,
+                          loss_after, ignored)
     if evidence is not None:
         _submit(evidence, run)
     return run
@@ -212,6 +219,11 @@ def expect_pieces(run: AccumulationRun) -> None:
     found = [len(piece) for piece in monitor.pieces]
     pieces = torch.tensor_split(run.batch, len(run.sizes))
     same = found == run.sizes and all(torch.equal(a, b) for a, b in zip(monitor.pieces, pieces))
+    if not same and found == run.sizes:
+        # The right sizes, other rows (X[i::partes], a shuffle): name the first piece that differs.
+        index = next(i for i, (a, b) in enumerate(zip(monitor.pieces, pieces)) if not torch.equal(a, b))
+        fail("accumulation_pieces_rows", parts=len(run.sizes), expected=_sizes(run.sizes), index=index + 1,
+             location=monitor.piece_locations[index])
     if not same:
         location = monitor.piece_locations[0] if monitor.piece_locations else None
         fail("accumulation_pieces", parts=len(run.sizes), expected=_sizes(run.sizes),
@@ -245,6 +257,12 @@ def expect_accumulated_gradient(run: AccumulationRun) -> None:
     _expect_one_step(run.monitor)  # which step's gradients to judge, otherwise?
     found = run.monitor.step_gradients[0]
     if all(g is None or not g.any() for g in found):
+        monitor = run.monitor
+        if len(monitor.passes) == len(run.sizes) and not monitor.late_zero_grads and \
+                all(g is not None for g in found) and any(any(g.any() for g in gs) for gs in run.piece_gradients):
+            # Every piece had its backward(), nothing cleared them after, and still zero: each
+            # loss was multiplied by 0 (len(X_parte) // len(X)).
+            fail("accumulation_zero_weight", location=monitor.passes[0])
         fail("step_without_gradients", location=run.monitor.step_locations[0])
     found = [torch.zeros_like(s) if g is None else g.double() for g, s in zip(found, run.stale)]
     code = _combination(run, found)
@@ -252,6 +270,12 @@ def expect_accumulated_gradient(run: AccumulationRun) -> None:
         return
     monitor = run.monitor
     first_pass = monitor.passes[0] if monitor.passes else None
+    if code is None and run.ignored_gradients is not None:
+        ignored = AccumulationRun(**{**run.__dict__, "piece_gradients": run.ignored_gradients})
+        if _combination(ignored, found) is not None:
+            # Some combination of the pieces, with another loss than the criterion received.
+            location = monitor.piece_locations[0] if monitor.piece_locations else first_pass
+            fail("accumulation_criterion_ignored", location=location)
     if code is None:
         expected = _combine(run, COMBINATIONS[0])
         fail("accumulation_gradient", gap=f"{_gap(found, expected):.3g}", location=first_pass)
