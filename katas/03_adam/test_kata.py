@@ -37,8 +37,17 @@ def calibrar(aluno, seed: int) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def execucao(learner) -> checks.TrainingRun:
-    """Um treino de 100 épocas, observado por dentro, que os testes abaixo examinam."""
+def execucao_curta(learner) -> checks.TrainingRun:
+    """A primeira chamada de treinar, curta (7 épocas): a das perdas devolvidas."""
+    return treinar_observando(checks.require_attribute(learner, "treinar"), seed=1, epocas=7)
+
+
+@pytest.fixture(scope="module")
+def execucao(learner, execucao_curta) -> checks.TrainingRun:
+    """Um treino de 100 épocas, observado por dentro, que os testes abaixo examinam.
+
+    É a segunda chamada de treinar, depois da curta: um otimizador guardado de uma chamada para a
+    outra (numa global, num argumento padrão) treinaria aqui o modelo da primeira, e é visto."""
     # A trajetória deste treino vai para o juiz, que o refaz com o otimizador de referência.
     return treinar_observando(checks.require_attribute(learner, "treinar"), seed=0, evidencia="treino")
 
@@ -63,7 +72,7 @@ def test_perda_diminui(execucao):
     expect_run_loss_decreased(execucao, max_ratio=LIMIAR_PERDA, accepted_lr=LR_ACEITOS)
 
 
-def test_devolve_as_perdas(learner):
+def test_devolve_as_perdas(execucao_curta):
     """treinar devolve a lista das perdas de cada época, como float."""
-    execucao = treinar_observando(checks.require_attribute(learner, "treinar"), seed=1, epocas=7)
-    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before, monitor=execucao.monitor)
+    checks.expect_loss_history(execucao_curta.history, 7, first_loss=execucao_curta.loss_before,
+                               monitor=execucao_curta.monitor)

@@ -40,6 +40,9 @@ class OptimizerRecord:
     optimizer: torch.optim.Optimizer
     created_at: Location | None
     steps: int = 0
+    #: Created before the monitor started watching (first seen at a step): by the tests, or kept
+    #: by the learner's code from an earlier call (a global, a default argument).
+    created_before: bool = False
 
 
 def optimizer_parameters(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
@@ -176,7 +179,7 @@ class TrainingMonitor:
         for record in self.optimizers:
             if record.optimizer is optimizer:
                 return record
-        record = OptimizerRecord(optimizer, None)
+        record = OptimizerRecord(optimizer, None, created_before=True)
         self.optimizers.append(record)
         return record
 
@@ -249,6 +252,9 @@ def expect_optimizer(monitor: TrainingMonitor, expected: str, model: nn.Module,
         fail("optimizer_wrong_class", found=found.__name__, expected=expected, location=record.created_at)
     covered = {id(p) for p in optimizer_parameters(record.optimizer)}
     missing = [name for name, p in model.named_parameters() if p.requires_grad and id(p) not in covered]
+    if missing and record.created_before:
+        # Not made in this call: kept from an earlier one, over an earlier model's parameters.
+        fail("optimizer_from_earlier_call", count=len(missing), names=", ".join(missing))
     if missing:
         fail("optimizer_missing_params", count=len(missing), names=", ".join(missing), location=record.created_at)
     if lr is not None:
