@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from katacheck.checks import cuda_sim
-from katacheck.checks.context import is_learner_file, record_note
+from katacheck.checks.context import record_note
 from katacheck.checks.failures import call_learner, fail
 from katacheck.checks.locations import location_in_stack
 from katacheck.checks.patching import patch, wrap
@@ -120,7 +119,7 @@ class FakeClock:
             for name in cuda_sim.CLOCKS:
                 wrap(stack, time, name, self._reader(name))
             current = {id(getattr(time, name).__wrapped__): getattr(time, name) for name in cuda_sim.CLOCKS}
-            for module in _learner_modules():
+            for module in cuda_sim.clock_holders():
                 for key, value in list(vars(module).items()):
                     if id(value) in current:
                         patch(stack, module, key, current[id(value)])
@@ -135,11 +134,6 @@ class FakeClock:
             return read
 
         return wrapper
-
-
-def _learner_modules() -> list[Any]:
-    return [module for module in list(sys.modules.values())
-            if isinstance(getattr(module, "__file__", None), str) and is_learner_file(module.__file__)]
 
 
 class TimedWork:
