@@ -254,9 +254,7 @@ def measure_all(kata: Kata, files: Sequence[tuple[str, Path]], seeds: Sequence[i
 def _run_chunk(kata: Kata, reference: Path, seeds: list[int]) -> tuple[dict[str, list[float]], list[str], float]:
     """Run ``calibrar`` on ``seeds`` against ``reference`` in one kata child: the figures by
     metric (seed order), the problems, and the seconds it took."""
-    from katacheck.i18n import language
-    from katacheck.runner.channel import read_stream
-    from katacheck.runner.parent import dsession
+    from katacheck.runner.parent import run_tests
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="katacheck-calibracao-") as scratch:
@@ -270,13 +268,8 @@ def _run_chunk(kata: Kata, reference: Path, seeds: list[int]) -> tuple[dict[str,
         learner = submission / kata.learner_filename
         shutil.copyfile(reference, learner)
         timeout = kata.timeout * settings.timeout_factor() * math.ceil(len(seeds) / SEEDS_PER_TIMEOUT)
-        job = {"tests": str(tests), "learner": str(learner), "cwd": str(submission),
-               "memory_mb": dsession._memory_mb(None), "max_file_mb": dsession.MAX_FILE_MB,
-               "timeout": timeout, "lang": language()}
-        outcome = dsession._run_on_a_worker(job, timeout, learner_file=learner)
-        stream = read_stream(outcome.results)
-        result = dsession._assemble(kata, stream, outcome, timeout, time.monotonic() - started, learner)
-    figures, problems = _figures(result, stream.events, seeds)
+        result, events = run_tests(kata, tests, learner, cwd=submission, timeout=timeout)
+    figures, problems = _figures(result, events, seeds)
     return figures, problems, time.monotonic() - started
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from katacheck.runner.parent.dsession import (
     run_kata,
     run_katas,
+    run_tests,
     shutdown,
     stop_running,
     use_judge_servers,
@@ -17,4 +18,4 @@ from katacheck.runner.parent.dsession import (
     warm_up,
 )
 
-__all__ = ["run_kata", "run_katas", "shutdown", "stop_running", "use_judge_servers", "use_sandbox", "warm_up"]
+__all__ = ["run_kata", "run_katas", "run_tests", "shutdown", "stop_running", "use_judge_servers", "use_sandbox", "warm_up"]

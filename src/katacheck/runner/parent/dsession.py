@@ -134,7 +134,26 @@ def run_kata(
     timeout = timeout if timeout is not None else _timeout_for(kata)
     if seed is None:  # KATACHECK_SEED in the parent's environment (the CLI validated it)
         seed = settings.seed()
-    job = {"tests": str(kata.tests_path), "learner": str(learner_file.resolve()), "cwd": str(cwd),
+    result, events = run_tests(kata, kata.tests_path, learner_file, cwd=cwd, timeout=timeout,
+                               memory_mb=memory_mb, seed=seed)
+    if result.passed and kata.judge_path.is_file():
+        # The child's word is not enough: the judge must find its evidence sound.
+        result = _judged(kata, result, _evidence(events), seed)
+    if not result.passed:
+        from katacheck.runner.parent.looks_like import refine
+
+        result = refine(result, learner_file, kata.solution_path)  # the real cause of a symptom, at its line
+    return replace(result, duration=round(time.monotonic() - started, 3))
+
+
+def run_tests(kata: Kata, tests: Path, learner_file: Path, *, cwd: Path, timeout: float,
+              memory_mb: int | None = None, seed: int | None = None) -> tuple[KataResult, list[dict[str, Any]]]:
+    """Run the test file ``tests`` against ``learner_file`` in a kata child, as :func:`run_kata`
+    runs the kata's hidden tests, and return what the child's stream says: the result, unjudged
+    and unrefined, and its events (the evidence among them). For tools that bring their own
+    tests (``katacheck dev calibrate``); a verdict is :func:`run_kata`'s."""
+    started = time.monotonic()
+    job = {"tests": str(tests), "learner": str(learner_file.resolve()), "cwd": str(cwd),
            "memory_mb": _memory_mb(memory_mb), "max_file_mb": MAX_FILE_MB, "timeout": timeout,
            "lang": language(), "seed": seed}
     outcome = _run_on_a_worker(job, timeout, learner_file=learner_file)
@@ -143,14 +162,7 @@ def run_kata(
     if result.fatal is not None and result.fatal.location is None:
         location = _crash_location(outcome.output, learner_file)
         result = replace(result, fatal=replace(result.fatal, location=location))
-    if result.passed and kata.judge_path.is_file():
-        # The child's word is not enough: the judge must find its evidence sound.
-        result = _judged(kata, result, _evidence(stream.events), seed)
-    if not result.passed:
-        from katacheck.runner.parent.looks_like import refine
-
-        result = refine(result, learner_file, kata.solution_path)  # the real cause of a symptom, at its line
-    return replace(result, duration=round(time.monotonic() - started, 3))
+    return result, stream.events
 
 
 def _evidence(events: list[dict[str, Any]]) -> list[Any]:
