@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from katacheck.checks.failures import fail
+from katacheck.judge import step_gap  # the judge's measure of a step, float32 rounding allowed for
 
 #: How torch names the object a ``weights_only`` load refused.
 _REFUSED = re.compile(r"Unsupported global: GLOBAL ([\w.]+)")
@@ -77,14 +78,6 @@ def same_state(a: nn.Module, b: nn.Module) -> bool:
     first, second = a.state_dict(), b.state_dict()
     return first.keys() == second.keys() and all(
         first[k].shape == second[k].shape and torch.equal(first[k], second[k]) for k in first)
-
-
-def step_gap(before: Sequence[torch.Tensor], after: Sequence[torch.Tensor], expected: Sequence[torch.Tensor]) -> float:
-    """How far the step ``before`` → ``after`` is from ``before`` → ``expected``, relative to its size."""
-    with torch.no_grad():
-        moved = max(float((e - b).abs().max()) for e, b in zip(expected, before))
-        gap = max(float((a - e).abs().max()) for a, e in zip(after, expected))
-    return gap / (moved + 1e-12)
 
 
 def expect_same_steps(resumed: Sequence[Sequence[torch.Tensor]], uninterrupted: Sequence[Sequence[torch.Tensor]],
