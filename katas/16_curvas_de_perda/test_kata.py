@@ -125,6 +125,23 @@ def sinteticas() -> tuple[tuple[str, list[float], list[float]], ...]:
         ("estabilizou", caindo, [v + 0.05 for v in caindo]),
         ("estabilizou_com_ruido", [v + 0.002 * math.sin(3 * t) for t, v in enumerate(caindo)],
          [v + 0.06 + 0.002 * math.cos(2 * t) for t, v in enumerate(caindo)]),
+        # As que separam a regra do enunciado de uma parecida (cada uma pega um engano de quem aprende):
+        # sobe devagar, sem salto nenhum: só "terminou acima de onde começou" a vê (não o mínimo do treino).
+        ("sobe_devagar", [1.0 + 0.008 * t for t in _t()], [1.1 + 0.008 * t for t in _t()]),
+        # a queda é relativa à perda inicial: 0.195 de 5.0 é pouco, 0.045 de 0.05 é muito.
+        ("quase_parada_em_perda_alta", [5.0 - 0.005 * t for t in _t()], [5.2 - 0.005 * t for t in _t()]),
+        ("estabilizou_em_perda_pequena", [0.05 * v for v in caindo], [0.05 * (v + 0.05) for v in caindo]),
+        # o overfitting é a distância ao mínimo da validação, não a última época contra a penúltima.
+        ("validacao_sobe_e_recua_no_fim", [0.05 + math.exp(-t / 8) for t in _t()],
+         [0.3 + 0.002 * (min(t, EPOCAS - 2) - 12) ** 2 - (0.02 if t == EPOCAS - 1 else 0) for t in _t()]),
+        ("estabilizou_e_validacao_oscila_no_fim", caindo,
+         [v + 0.05 + (0.001 if t == EPOCAS - 1 else 0) for t, v in enumerate(caindo)]),
+        # um salto conta contra a perda inicial, não contra a da época anterior.
+        ("ruido_no_fim", [0.02 + 0.98 * math.exp(-t / 5) + 0.006 * (-1) ** t for t in _t()],
+         [0.05 + 0.98 * math.exp(-t / 5) for t in _t()]),
+        # a cauda é uma parte do que o treino caiu, não da perda inicial.
+        ("cai_pouco_e_ainda_cai", [1.0 - 0.32 * (1 - math.exp(-t / 25)) for t in _t()],
+         [1.05 - 0.32 * (1 - math.exp(-t / 25)) for t in _t()]),
     )
 
 
@@ -170,6 +187,13 @@ def test_ok(learner):
 def test_melhor_epoca(learner):
     """melhor_epoca devolve o índice da melhor época vista antes de paciencia épocas seguidas sem melhora."""
     melhor_epoca = checks.require_attribute(learner, "melhor_epoca")
+    # A mesma curva, antes e depois de outra: a resposta não pode depender das chamadas anteriores.
+    (primeira, _), (outra, paciencia) = CASOS_PARADA[0], CASOS_PARADA[-1]
+    antes = checks.call_learner(melhor_epoca, list(primeira))
+    checks.call_learner(melhor_epoca, list(outra), paciencia)
+    depois = checks.call_learner(melhor_epoca, list(primeira))
+    if antes != depois:
+        checks.fail("early_stop_state", first=repr(antes)[:20], second=repr(depois)[:20])
     respostas = [curves.expect_best_epoch(melhor_epoca, validacao, paciencia) for validacao, paciencia in CASOS_PARADA]
     checks.evidence.submit("parada", respostas=respostas)
 

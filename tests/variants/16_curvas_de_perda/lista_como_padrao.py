@@ -1,0 +1,40 @@
+# expect: early_stop_state
+"""melhor_epoca guarda as curvas numa lista que é o valor padrão de um argumento: a resposta depende das chamadas anteriores."""
+
+"""Kata 16 — Ler as curvas de perda (solução de referência)."""
+
+import math
+
+
+def diagnosticar(treino, validacao):
+    inicio, fim = treino[0], treino[-1]
+    # Divergiu (nan, inf ou terminou acima do começo) ou oscila: o passo é grande demais.
+    if not all(math.isfinite(p) for p in treino + validacao) or fim > inicio:
+        return "lr_alto"
+    if any(depois - antes > 0.10 * inicio for antes, depois in zip(treino, treino[1:])):
+        return "lr_alto"
+    # Quase não saiu do lugar: o passo é pequeno demais.
+    if (inicio - fim) / inicio < 0.10:
+        return "lr_baixo"
+    # A validação terminou acima do seu mínimo enquanto o treino caía: decorou o treino.
+    if validacao[-1] > 1.05 * min(validacao):
+        return "overfitting"
+    # O treino ainda caía no último quarto das épocas: parou cedo demais.
+    quarto = max(1, len(treino) // 4)
+    if treino[-quarto - 1] - fim > 0.05 * (inicio - fim):
+        return "underfitting"
+    return "ok"
+
+
+def melhor_epoca(validacao, paciencia=3, vistas=[]):
+    melhor, sem_melhora = 0, 0
+    vistas.extend(validacao)
+    for epoca in range(1, len(validacao)):
+        if validacao[epoca] < min(vistas[:len(vistas) - len(validacao) + epoca]):
+            melhor, sem_melhora = epoca, 0
+        else:
+            sem_melhora += 1
+            if sem_melhora >= paciencia:
+                break
+    return melhor
+
