@@ -12,6 +12,7 @@ once, in a module fixture; the tests read its outputs.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -497,3 +498,17 @@ def test_the_magics_work_on_ipython_7_34(tmp_path):
     assert "01_duas_camadas" in lines[0]  # the statement of the first kata
     assert "'✔ 01_duas_camadas" in lines[1]
     assert t("cli.hint.label", number=1, total=len(_read_hints("02_relu"))) in lines[2]
+
+
+@pytest.mark.parametrize(("text", "problem"), [("{ não é json", "não é JSON"), ('{"cells": 3}', "falta a lista de células")])
+def test_grade_names_a_notebook_it_cannot_read_instead_of_calling_its_katas_missing(cli, tmp_path, text, problem):
+    turma = tmp_path / "turma"
+    turma.mkdir()
+    (turma / "carla.ipynb").write_text(text, encoding="utf-8")
+    result = cli("grade", str(turma / "carla.ipynb"), "--kata", "01_duas_camadas", "--kata", "02_relu",
+                 "--csv", str(tmp_path / "notas.csv"), "--sandbox", "none")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader((tmp_path / "notas.csv").read_text(encoding="utf-8").splitlines()))[1:]
+    assert [(row[0], row[1], row[2]) for row in rows if row[1] != "TOTAL"] == [("carla", "01_duas_camadas", "error"),
+                                                                               ("carla", "02_relu", "error")]
+    assert all("carla.ipynb não pôde ser lido" in row[5] and problem in row[5] for row in rows if row[1] != "TOTAL")

@@ -100,6 +100,9 @@ def _without_running(submission: Submission, kata: Kata) -> Row | None:
     """The row of a kata that needs no run (nothing to run), or None."""
     if submission.kind == NOT_FOUND:
         return _row(submission, kata, Status.ERROR, t("grade.cause.no_folder", path=submission.path))
+    if submission.unreadable is not None:
+        return _row(submission, kata, Status.ERROR, t("grade.cause.bad_notebook", notebook=submission.notebook.name,
+                                                      problem=submission.unreadable))
     if submission.learner_file(kata).is_file():
         return None
     key = "grade.cause.missing_file" if submission.kind == WORKSPACE else "grade.cause.not_workspace"

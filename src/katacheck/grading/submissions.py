@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from katacheck.i18n import t
 from katacheck.workspace import CONFIG_FILE
 
 if TYPE_CHECKING:
-    from katacheck.packs import Kata
+    from katacheck.i18n import t
+from katacheck.packs import Kata
 
 #: A submission's kind.
 WORKSPACE = "workspace"  # a folder with katacheck.toml
@@ -59,6 +61,8 @@ class Submission:
     kind: str
     #: The notebook the kata files in ``path`` were taken from, if they were.
     notebook: Path | None = None
+    #: Why ``notebook`` could not be read as one (every kata of it is then an error, not missing).
+    unreadable: str | None = None
 
     def learner_file(self, kata: Kata) -> Path:
         return self.path / kata.learner_filename
@@ -96,22 +100,25 @@ def _from_notebook(submission: Submission, katas: list[Kata], names: set[str]) -
         return submission
     from katacheck.notebook.course import kata_file_text
 
-    folder, cells = _scratch_folder(), _cells(notebook)
+    (cells, unreadable), folder = _cells(notebook), _scratch_folder()
     for kata in katas:
         if kata.id in cells:
             (folder / kata.learner_filename).write_text(kata_file_text(cells[kata.id]), encoding="utf-8")
-    return Submission(submission.learner, folder, WORKSPACE, notebook=notebook)
+    return Submission(submission.learner, folder, WORKSPACE, notebook=notebook, unreadable=unreadable)
 
 
-def _cells(notebook: Path) -> dict[str, str]:
-    """The kata cells of ``notebook``; none when it cannot be read as one (its katas are then
-    graded as missing)."""
+def _cells(notebook: Path) -> tuple[dict[str, str], str | None]:
+    """The kata cells of ``notebook``, or none and why it cannot be read as a notebook."""
     from katacheck.notebook.course import NotANotebookError, kata_cells
 
     try:
-        return kata_cells(notebook.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, NotANotebookError):
-        return {}
+        return kata_cells(notebook.read_text(encoding="utf-8")), None
+    except NotANotebookError as error:
+        return {}, str(error)
+    except UnicodeDecodeError:
+        return {}, t("grade.cause.notebook_not_utf8")
+    except OSError as error:
+        return {}, error.strerror or type(error).__name__
 
 
 def _scratch_folder() -> Path:
