@@ -92,6 +92,17 @@ def _right(modelo, otimizador, criterio, X, y, partes):
     return total
 
 
+def _hand_written_mse(modelo, otimizador, criterio, X, y, partes):
+    otimizador.zero_grad()
+    total = 0.0
+    for X_parte, y_parte in _pieces(X, y, partes):
+        perda = ((modelo(X_parte) - y_parte) ** 2).mean() * len(X_parte) / len(X)  # criterio ignored
+        perda.backward()
+        total += perda.item()
+    otimizador.step()
+    return total
+
+
 def _accumulation_evidence(function) -> list:
     kata = get_pack("fundamentos").get("09_acumulo_de_gradientes")
     testes = _tests_of(kata)
@@ -106,14 +117,17 @@ def _accumulation_evidence(function) -> list:
     (_unweighted, {"test_gradiente_do_lote_inteiro": "judge.accumulation_step",
                    "test_gradientes_velhos": "judge.accumulation_step",
                    "test_partes_desiguais": "judge.accumulation_step",
+                   "test_usa_o_criterio": "judge.accumulation_step",
                    "test_devolve_a_perda": "judge.accumulation_loss"}),
     (_whole_batch, {"test_em_partes": "judge.accumulation_pieces"}),
     (_step_per_piece, {"test_gradiente_do_lote_inteiro": "judge.accumulation_steps",
                        "test_gradientes_velhos": "judge.accumulation_steps",
                        "test_partes_desiguais": "judge.accumulation_steps",
+                       "test_usa_o_criterio": "judge.accumulation_steps",
                        "test_um_passo": "judge.accumulation_steps",
                        "test_devolve_a_perda": "judge.accumulation_loss"}),  # the weights moved between pieces
-], ids=["right", "unweighted", "whole_batch", "step_per_piece"])
+    (_hand_written_mse, {"test_usa_o_criterio": "judge.accumulation_step"}),  # right only with the MSE
+], ids=["right", "unweighted", "whole_batch", "step_per_piece", "hand_written_mse"])
 def test_the_accumulation_judge_recomputes_the_step(function, expected):
     kata = get_pack("fundamentos").get("09_acumulo_de_gradientes")
     assert _refuted(kata, _accumulation_evidence(function)) == expected
@@ -128,12 +142,20 @@ def _evaluate(modelo, X, y, criterio):
         return criterio(modelo(X), y).item()
 
 
-def _loop(restore_train_mode: bool):
+def _evaluate_mse_by_hand(modelo, X, y, criterio):
+    modelo.eval()
+    with torch.no_grad():
+        return ((modelo(X) - y) ** 2).mean().item()  # criterio ignored
+
+
+def _loop(restore_train_mode: bool, optimizer_per_epoch: bool = False):
     def treinar_e_avaliar(modelo, X, y, X_val, y_val, epocas=20, lr=0.01):
         criterio = nn.MSELoss()
         otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
         treino, validacao = [], []
         for _ in range(epocas):
+            if optimizer_per_epoch:
+                otimizador = torch.optim.SGD(modelo.parameters(), lr=lr)
             if restore_train_mode:
                 modelo.train()
             otimizador.zero_grad()
@@ -147,13 +169,15 @@ def _loop(restore_train_mode: bool):
     return treinar_e_avaliar
 
 
-def _validation_evidence(treinar_e_avaliar) -> list:
+def _validation_evidence(treinar_e_avaliar, avaliar=_evaluate) -> list:
     kata = get_pack("fundamentos").get("10_validacao")
     testes = _tests_of(kata)
     context.take_recorded()
     _, _, X_val, y_val = testes.dados()
-    for rotulo in ("avaliar_modo", "avaliar_valor"):
-        checks.observe_evaluation(_evaluate, testes.modelo_treinado(), X_val, y_val, nn.MSELoss(), evidence=rotulo)
+    checks.observe_evaluation(avaliar, testes.modelo_treinado(), X_val, y_val, nn.MSELoss(), evidence="avaliar_modo")
+    classe, conta = testes.CRITERIO_AVALIAR
+    checks.observe_evaluation(avaliar, testes.modelo_treinado(), X_val, y_val, classe(), evidence="avaliar_valor",
+                              loss_fn=conta)
     X, y, X_val, y_val = testes.dados()
     torch.manual_seed(2)
     checks.observe_phases(treinar_e_avaliar, testes.modelo_inicial(), X, y, X_val, y_val, epocas=testes.EPOCAS,
@@ -164,6 +188,16 @@ def _validation_evidence(treinar_e_avaliar) -> list:
 def test_the_validation_judge_passes_the_right_loop():
     kata = get_pack("fundamentos").get("10_validacao")
     assert _refuted(kata, _validation_evidence(_loop(restore_train_mode=True))) == {}
+
+
+def test_an_mse_by_hand_in_avaliar_and_an_optimizer_per_epoch_are_refuted():
+    """avaliar right only with the MSE (the tests give it nn.L1Loss()); a new SGD every epoch,
+    which gives the same numbers as one: the count of optimizers in the record refutes it."""
+    kata = get_pack("fundamentos").get("10_validacao")
+    refuted = _refuted(kata, _validation_evidence(_loop(restore_train_mode=True, optimizer_per_epoch=True),
+                                                  avaliar=_evaluate_mse_by_hand))
+    assert refuted == {"test_avaliar_devolve_a_perda": "judge.evaluation_value",
+                       "test_sgd_um_passo_por_epoca": "judge.phases_optimizers"}, refuted
 
 
 def test_eval_once_and_never_train_again_is_refuted_by_the_record():

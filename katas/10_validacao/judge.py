@@ -57,9 +57,9 @@ def _forward(estado, X, *, treino, mascara=None):
     return h @ estado["camada2.weight"].T + estado["camada2.bias"], media, variancia
 
 
-def _perda_de_avaliacao(estado, X, y):
+def _perda_de_avaliacao(estado, X, y, conta=functional.mse_loss):
     with torch.no_grad():
-        return float(functional.mse_loss(_forward(estado, X, treino=False)[0], y))
+        return float(conta(_forward(estado, X, treino=False)[0], y))
 
 
 def _perto(valor, esperado):
@@ -87,7 +87,8 @@ def _avaliar(item, verificacao, *, modo):
         return
     _, _, X_val, y_val = (t.double() for t in testes.dados())
     try:
-        esperado = _perda_de_avaliacao(estado, X_val, y_val)
+        # test_avaliar_devolve_a_perda entrega outro critério (CRITERIO_AVALIAR); o de modo, a MSE.
+        esperado = _perda_de_avaliacao(estado, X_val, y_val, functional.mse_loss if modo else testes.CRITERIO_AVALIAR[1])
     except (RuntimeError, KeyError, IndexError):  # a state that is not the test model's
         yield judge.finding(verificacao, "no_evidence", check=verificacao)
         return
@@ -107,7 +108,7 @@ def _treino(item):
     try:
         chamadas = [(c["data"], set(c["training"]), bool(c["grad"]), _estado(c["state"]),
                      [torch.tensor(m, dtype=torch.float64) for m in c["masks"]]) for c in item["calls"]]
-        final, passos = _estado(item["final"]), int(item["steps"])
+        final, passos, otimizadores = _estado(item["final"]), int(item["steps"]), int(item["optimizers"])
         historicos = item["histories"]
     except (TypeError, ValueError, KeyError, AttributeError):
         for verificacao in VERIFICACOES_DO_TREINO:
@@ -115,7 +116,7 @@ def _treino(item):
         return
     achados = {}
     try:
-        for verificacoes, codigo, valores in _problemas_do_treino(chamadas, final, passos, historicos):
+        for verificacoes, codigo, valores in _problemas_do_treino(chamadas, final, passos, historicos, otimizadores):
             for verificacao in VERIFICACOES_DO_TREINO if verificacoes is TODAS else (verificacoes,):
                 achados.setdefault(verificacao, judge.finding(verificacao, codigo, **valores))
     except (RuntimeError, KeyError, IndexError, TypeError, ValueError):  # states or masks of other shapes
@@ -123,7 +124,7 @@ def _treino(item):
     yield from achados.values()
 
 
-def _problemas_do_treino(chamadas, final, passos, historicos):
+def _problemas_do_treino(chamadas, final, passos, historicos, otimizadores):
     """(verificação ou TODAS, código, valores) de cada coisa que não se sustenta, na ordem do treino."""
     epocas = testes.EPOCAS
     fases = [c for c in chamadas if c[0] == "validacao" or (c[0] == "treino" and c[2])]
@@ -134,6 +135,8 @@ def _problemas_do_treino(chamadas, final, passos, historicos):
         return
     if passos != epocas:
         yield "test_sgd_um_passo_por_epoca", "phases_steps", {"found": passos, "epochs": epocas}
+    if otimizadores != 1:
+        yield "test_sgd_um_passo_por_epoca", "phases_optimizers", {"found": otimizadores}
     inicial = {nome: valor.detach().double() for nome, valor in testes.modelo_inicial().state_dict().items()
                if nome != "norma.num_batches_tracked"}
     if not _iguais(fases[0][3], inicial):

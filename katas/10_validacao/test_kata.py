@@ -17,6 +17,9 @@ EPOCAS = 6
 LR = 0.05
 P_DROPOUT = 0.3
 SEMENTE_MODELO = 0
+#: O critério que test_avaliar_devolve_a_perda entrega a avaliar, e a conta que ele faz (refeita
+#: pelo juiz): outro que não a MSE, para que uma MSE escrita à mão no lugar de criterio apareça.
+CRITERIO_AVALIAR = (nn.L1Loss, nn.functional.l1_loss)
 
 
 class RedeComDropout(nn.Module):
@@ -83,12 +86,13 @@ def test_avaliar_em_modo_de_avaliacao(learner):
 
 
 def test_avaliar_devolve_a_perda(learner):
-    """avaliar devolve, como float, a perda do modelo em modo de avaliação."""
+    """avaliar devolve, como float, a perda do modelo em modo de avaliação, com o criterio recebido (aqui, nn.L1Loss())."""
     avaliar = checks.require_attribute(learner, "avaliar")
     _, _, X_val, y_val = dados()
     checks.manual_seed(3)
-    execucao = checks.observe_evaluation(avaliar, modelo_treinado(), X_val, y_val, nn.MSELoss(),
-                                         evidence="avaliar_valor")
+    classe, conta = CRITERIO_AVALIAR
+    execucao = checks.observe_evaluation(avaliar, modelo_treinado(), X_val, y_val, classe(),
+                                         evidence="avaliar_valor", loss_fn=conta)
     checks.expect_evaluation_loss(execucao)
 
 
@@ -147,6 +151,7 @@ def medir(aluno, semente: int) -> dict[str, float]:
         medidas["juiz_perda_validacao"] = max(medidas["juiz_perda_validacao"],
                                               abs(validacao[epoca] - refeita_v) / max(1.0, refeita_v))
     _, _, X_val, y_val = dados()
-    avaliacao = checks.observe_evaluation(aluno.avaliar, modelo, X_val, y_val, nn.MSELoss())
+    classe, conta = CRITERIO_AVALIAR
+    avaliacao = checks.observe_evaluation(aluno.avaliar, modelo, X_val, y_val, classe(), loss_fn=conta)
     medidas["avaliar"] = abs(avaliacao.returned - avaliacao.expected) / max(1.0, avaliacao.expected)
     return medidas

@@ -59,6 +59,9 @@ class PhaseForward:
     state: dict[str, torch.Tensor]  # parameters and buffers just before it
     output: torch.Tensor | None = None
     masks: list[torch.Tensor] = field(default_factory=list)  # each Dropout's mask (0/1), in training mode
+    #: While the validation inputs come in consecutive pieces (a loop over batches of X_val):
+    #: the phase they belong to and how many of its rows came so far; None otherwise.
+    pieces_of: tuple[str, int] | None = None
 
 
 def training_layers(model: nn.Module) -> list[str]:
@@ -100,21 +103,61 @@ class PhaseMonitor(TrainingMonitor):
         watch_forward_calls(stack, self.model, lambda module, cls: self.direct_forwards.append(
             DirectForward(module, cls, location_in_stack())))
 
+    _merging: bool = False
+
     def _on_call(self, module: nn.Module, args: tuple) -> None:
         inputs = next((a for a in args if isinstance(a, torch.Tensor)), None)
-        self.calls.append(PhaseForward(self._phase(inputs), training_layers(module), torch.is_grad_enabled(),
-                                       location_in_stack(), model_state(module)))
+        call = PhaseForward(self._phase(inputs), training_layers(module), torch.is_grad_enabled(),
+                            location_in_stack(), model_state(module))
+        self._merging = False
+        if call.data == OTHER and inputs is not None:
+            self._pieces(call, inputs)
+        if not self._merging:
+            self.calls.append(call)
+
+    def _pieces(self, call: PhaseForward, inputs: torch.Tensor) -> None:
+        """The validation inputs in consecutive row pieces, the model unchanged between them: one
+        forward of the whole validation set, recorded as such once its last row has come."""
+        known = self.inputs.get(VALIDATION)
+        if known is None or inputs.dim() != known.dim() or inputs.shape[1:] != known.shape[1:]:
+            return
+        last = self.calls[-1] if self.calls else None
+        start = 0
+        if last is not None and last.pieces_of is not None and last.pieces_of[0] == VALIDATION \
+                and last.training == call.training and last.grad_enabled == call.grad_enabled \
+                and _same_state(last.state, call.state):
+            start = last.pieces_of[1]
+        rows = len(inputs)
+        if not 0 < rows <= len(known) - start or \
+                not torch.equal(inputs.detach().to(known.device), known[start:start + rows]):
+            return
+        if start:
+            self._merging = True
+            last.pieces_of = (VALIDATION, start + rows)
+            if start + rows == len(known):
+                last.data, last.pieces_of = VALIDATION, None
+        else:
+            call.pieces_of = (VALIDATION, rows)
 
     def _on_output(self, module: nn.Module, args: tuple, output: Any) -> None:
         if self.calls and isinstance(output, torch.Tensor):
-            self.calls[-1].output = output.detach().clone()
+            last = self.calls[-1]
+            if self._merging and last.output is not None:
+                last.output = torch.cat([last.output, output.detach().clone()])
+            else:
+                last.output = output.detach().clone()
 
     def _on_dropout(self, layer: nn.Module, args: tuple, output: Any) -> None:
         inputs = next((a for a in args if isinstance(a, torch.Tensor)), None)
         if self.calls and layer.training and isinstance(output, torch.Tensor) and inputs is not None:
             with torch.no_grad():
                 # Where the input is 0 the mask cannot be read, and does not matter: it multiplies 0.
-                self.calls[-1].masks.append(((output != 0) & (inputs != 0)).to(torch.float32))
+                mask = ((output != 0) & (inputs != 0)).to(torch.float32)
+                last = self.calls[-1]
+                if self._merging and last.masks:
+                    last.masks[-1] = torch.cat([last.masks[-1], mask])
+                else:
+                    last.masks.append(mask)
 
     def _phase(self, inputs: torch.Tensor | None) -> str:
         if inputs is None:
@@ -128,6 +171,10 @@ class PhaseMonitor(TrainingMonitor):
 
     def of(self, phase: str) -> list[PhaseForward]:
         return [call for call in self.calls if call.data == phase]
+
+
+def _same_state(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    return a.keys() == b.keys() and all(a[k].shape == b[k].shape and torch.equal(a[k], b[k]) for k in a)
 
 
 @dataclass
@@ -155,7 +202,8 @@ def observe_phases(function: Callable, model: nn.Module, X: torch.Tensor, y: tor
         from katacheck.checks.evidence import submit
 
         submit(evidence, calls=[_call_evidence(call) for call in monitor.calls], final=model_state(model),
-               steps=len(monitor.steps), histories=_plain_histories(returned))
+               steps=len(monitor.steps), histories=_plain_histories(returned),
+               optimizers=len(monitor.stepped_optimizers))
     return run
 
 
@@ -186,7 +234,7 @@ def expect_phase_modes(run: PhaseRun) -> None:
     if not monitor.of(TRAIN):
         fail("phases_no_training_forward")
     if not monitor.of(VALIDATION):
-        fail("validation_no_forward")
+        _fail_no_validation(monitor)
     trained = validated = 0
     for call in monitor.calls:
         if call.data == TRAIN and call.grad_enabled:
@@ -202,11 +250,27 @@ def expect_phase_modes(run: PhaseRun) -> None:
                 fail("validation_grad_enabled", location=call.location)
 
 
+def _fail_no_validation(monitor: PhaseMonitor) -> None:
+    """No forward got X_val: the model was called without gradients on what, then?"""
+    on_train = next((c for c in monitor.of(TRAIN) if not c.grad_enabled), None)
+    if on_train is not None:
+        fail("phases_validation_on_training_data", location=on_train.location)
+    other = next((c for c in monitor.of(OTHER) if not c.grad_enabled), None)
+    if other is not None:
+        fail("phases_validation_other_data", location=other.location)
+    fail("validation_no_forward")
+
+
 def expect_one_step_per_epoch(run: PhaseRun) -> None:
-    """One optimizer step per epoch, each after one training forward."""
-    steps, forwards = len(run.monitor.steps), len(run.monitor.of(TRAIN))
+    """One optimizer step per epoch, each after one training forward (with gradients on: an
+    extra evaluation of the training data under ``no_grad`` is no training step), all by the
+    one optimizer made before the loop."""
+    steps, forwards = len(run.monitor.steps), len(_loss_forwards(run.monitor, TRAIN))
     if steps != run.epochs or forwards != run.epochs:
         fail("phases_steps", steps=steps, forwards=forwards, epochs=run.epochs)
+    stepped = run.monitor.stepped_optimizers
+    if len(stepped) > 1:
+        fail("phases_optimizer_per_epoch", count=len(stepped), location=stepped[1].created_at)
 
 
 def expect_phase_histories(run: PhaseRun) -> tuple[list[float], list[float]]:
@@ -219,8 +283,11 @@ def expect_phase_histories(run: PhaseRun) -> tuple[list[float], list[float]]:
     for phase, history, targets in ((TRAIN, returned[0], run.y), (VALIDATION, returned[1], run.y_val)):
         not_a_list, length, wrong_value = HISTORY_CODES[phase]
         expected = [_mse(call.output, targets) for call in _loss_forwards(run.monitor, phase)]
+        if phase == VALIDATION and not expected:
+            _fail_no_validation(run.monitor)
         if len(expected) != run.epochs:
-            fail("phases_steps", steps=len(run.monitor.steps), forwards=len(run.monitor.of(TRAIN)), epochs=run.epochs)
+            fail("phases_steps", steps=len(run.monitor.steps), forwards=len(_loss_forwards(run.monitor, TRAIN)),
+                 epochs=run.epochs)
         kinds = _kinds(history)
         if kinds is not None:
             fail(not_a_list, found=kinds)
@@ -267,19 +334,23 @@ class EvaluationRun:
     #: The eval-mode loss of the model on the data, as it was before the call (float64).
     expected: float
     calls: list[PhaseForward]
+    #: The same with the MSE, when the criterion given was another one (None otherwise).
+    mse: float | None = None
 
 
 def observe_evaluation(avaliar: Callable, model: nn.Module, X: torch.Tensor, y: torch.Tensor,
                        criterion: Callable, *, evidence: str | None = None,
-                       runner: Callable | None = None) -> EvaluationRun:
+                       runner: Callable | None = None, loss_fn: Callable | None = None) -> EvaluationRun:
     """Call ``avaliar(model, X, y, criterion)`` (through ``runner(avaliar, model, X, y,
     criterion)`` when given: :func:`~katacheck.checks.expect_evaluation_mode` checks the mode
     as it calls) with the model in training mode, as a training epoch leaves it; with
     ``evidence``, the state before the call, each forward's mode and the value returned go to
-    the judge."""
+    the judge. ``loss_fn`` is what ``criterion`` computes when it is not the MSE: an MSE
+    written by hand in place of ``criterion`` is then named as such."""
     model.train()
     state = model_state(model)
-    expected = _evaluation_loss(model, X, y)
+    expected = _evaluation_loss(model, X, y, loss_fn or reference.mse_loss)
+    mse = None if loss_fn is None else _evaluation_loss(model, X, y)
     with PhaseMonitor(model=model, inputs={VALIDATION: X.detach().clone()}) as monitor:
         returned = (runner or call_learner)(avaliar, model, X, y, criterion)
     if evidence is not None:
@@ -287,15 +358,16 @@ def observe_evaluation(avaliar: Callable, model: nn.Module, X: torch.Tensor, y: 
 
         value = returned if isinstance(returned, (int, float)) and not isinstance(returned, bool) else None
         submit(evidence, state=state, calls=[_call_evidence(call) for call in monitor.calls], value=value)
-    return EvaluationRun(returned, expected, monitor.calls)
+    return EvaluationRun(returned, expected, monitor.calls, mse)
 
 
-def _evaluation_loss(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
+def _evaluation_loss(model: nn.Module, X: torch.Tensor, y: torch.Tensor,
+                     loss_fn: Callable = reference.mse_loss) -> float:
     import copy
 
     twin = copy.deepcopy(model).double().eval()
     with torch.no_grad():
-        return float(reference.mse_loss(twin(X.double()), y.double()))
+        return float(loss_fn(twin(X.double()), y.double()))
 
 
 def expect_evaluation_loss(run: EvaluationRun) -> float:
@@ -306,5 +378,7 @@ def expect_evaluation_loss(run: EvaluationRun) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         fail("evaluation_value_type", found=type(value).__name__)
     if not _close(float(value), run.expected):
+        if run.mse is not None and _close(float(value), run.mse):
+            fail("evaluation_criterion_ignored", found=f"{value:.6g}", expected=f"{run.expected:.6g}")
         fail("evaluation_value", found=f"{value:.6g}", expected=f"{run.expected:.6g}")
     return float(value)
