@@ -152,11 +152,19 @@ class Execucao:
 def executar(treinar, *, evidencia: bool = False) -> Execucao:
     """Um treino de ``EPOCAS`` épocas, com o SummaryWriter e o laço observados, e os eventos lidos."""
     modelo, train_loader = modelo_inicial(), loader()
+    # Os forwards do treino, com gradientes: um forward sob no_grad (a acurácia do lote, antes de
+    # escrever) não é um lote novo, e a perda escrita depois dele ainda é a do lote de antes.
+    treinos = []
+    gancho = modelo.register_forward_pre_hook(lambda modulo, entradas: treinos.append(1)
+                                              if torch.is_grad_enabled() else None)
     with tempfile.TemporaryDirectory(prefix="katacheck-tb-") as pasta:
         with checks.SilentBugMonitor(model=modelo) as monitor, \
-                observar_escritores(lambda: len(monitor.forwards)) as escritores:
-            devolvido = checks.call_learner(treinar, modelo, train_loader, pasta, epocas=EPOCAS, lr=LR,
-                                            a_cada=A_CADA)
+                observar_escritores(lambda: len(treinos)) as escritores:
+            try:
+                devolvido = checks.call_learner(treinar, modelo, train_loader, pasta, epocas=EPOCAS, lr=LR,
+                                                a_cada=A_CADA)
+            finally:
+                gancho.remove()
         for escritor, _, _ in escritores.nao_fechados():
             escritor.close()  # para ler o que foi escrito; o esquecimento já está registrado
         eventos = ler_eventos(pasta)
