@@ -47,8 +47,18 @@ def calibrar(aluno, seed: int) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def execucao_gpu(learner) -> checks.TrainingRun:
-    """Um treino de 100 épocas na GPU (real ou simulada), observado por dentro."""
+def execucao_curta(learner) -> checks.TrainingRun:
+    """A primeira chamada de treinar, curta (7 épocas, na GPU): a das perdas devolvidas."""
+    with checks.cuda_available():
+        return treinar_observando(checks.require_attribute(learner, "treinar"), 1, "cuda", epocas=7)
+
+
+@pytest.fixture(scope="module")
+def execucao_gpu(learner, execucao_curta) -> checks.TrainingRun:
+    """Um treino de 100 épocas na GPU (real ou simulada), observado por dentro.
+
+    É a segunda chamada de treinar, depois da curta: um otimizador guardado de uma chamada para a
+    outra (numa global, num argumento padrão) treinaria aqui o modelo da primeira, e é visto."""
     with checks.cuda_available():
         # A trajetória deste treino vai para o juiz, que o refaz com o SGD de referência.
         return treinar_observando(checks.require_attribute(learner, "treinar"), 0, "cuda", evidencia="treino")
@@ -86,12 +96,12 @@ def test_treina_na_cpu(learner):
 
 def test_gradientes_e_perda(execucao_gpu):
     """Na GPU, os gradientes estão limpos a cada passo e a perda diminui."""
+    checks.expect_optimizer(execucao_gpu.monitor, "SGD", execucao_gpu.model)
     checks.expect_clean_gradients(execucao_gpu.monitor)
     expect_run_loss_decreased(execucao_gpu, max_ratio=LIMIAR_PERDA, accepted_lr=LR_ACEITOS)
 
 
-def test_devolve_as_perdas(learner):
+def test_devolve_as_perdas(execucao_curta):
     """treinar devolve a lista das perdas de cada época, como float."""
-    with checks.cuda_available():
-        execucao = treinar_observando(checks.require_attribute(learner, "treinar"), 1, "cuda", epocas=7)
-    checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before, monitor=execucao.monitor)
+    checks.expect_loss_history(execucao_curta.history, 7, first_loss=execucao_curta.loss_before,
+                               monitor=execucao_curta.monitor)

@@ -62,3 +62,8 @@ def expect_trained_on(monitor: TrainingMonitor, device: str) -> None:
         if any(not d.startswith(device) for d in record.input_devices):
             fail("inputs_not_on_device", device=device, found=", ".join(sorted(record.input_devices)),
                  location=record.location)
+    # Under a SilentBugMonitor: the targets each training loss compared against (`y`), which a
+    # loss computed on `saida.cpu()` keeps off the device without any error.
+    for function, found, location in getattr(monitor, "loss_targets", ()):
+        if not found.startswith(device):
+            fail("labels_not_on_device", device=device, found=found, function=function, location=location)

@@ -255,6 +255,8 @@ def expect_optimizer(monitor: TrainingMonitor, expected: str, model: nn.Module,
     if missing and record.created_before:
         # Not made in this call: kept from an earlier one, over an earlier model's parameters.
         fail("optimizer_from_earlier_call", count=len(missing), names=", ".join(missing))
+    if missing and _a_copy_of(optimizer_parameters(record.optimizer), model):
+        fail("optimizer_on_copy", location=record.created_at)
     if missing:
         fail("optimizer_missing_params", count=len(missing), names=", ".join(missing), location=record.created_at)
     if lr is not None:
@@ -262,6 +264,15 @@ def expect_optimizer(monitor: TrainingMonitor, expected: str, model: nn.Module,
         if abs(used - lr) > 1e-12:
             fail("optimizer_lr", found=used, expected=lr, location=record.created_at)
     return record
+
+
+def _a_copy_of(parameters: list[torch.Tensor], model: nn.Module) -> bool:
+    """``parameters`` have the shapes of all of ``model``'s, in order, and not one of them is
+    the model's: the optimizer trains a copy (``copy.deepcopy(modelo)``, a new model)."""
+    own = list(model.parameters())
+    mine = {id(p) for p in own}
+    return (len(parameters) == len(own) > 0 and not any(id(p) in mine for p in parameters)
+            and [tuple(p.shape) for p in parameters] == [tuple(p.shape) for p in own])
 
 
 def expect_clean_gradients(monitor: TrainingMonitor) -> None:

@@ -142,6 +142,9 @@ class SilentBugMonitor(TrainingMonitor):
     loss_inputs: list[LossInput] = field(default_factory=list)
     #: Regression losses whose output and target had different shapes (the first 10 000).
     loss_broadcasts: list[LossBroadcast] = field(default_factory=list)
+    #: Regression losses on the model's output (it requires grad): the loss function, the device
+    #: of the target it compared against, and the line (the first 10 000).
+    loss_targets: list[tuple[str, str, Location | None]] = field(default_factory=list)
     #: The learner's line that added an already back-propagated loss to a running total.
     graph_accumulated_at: Location | None = None
     #: How many ``backward()`` calls had happened when that total was first added to.
@@ -238,6 +241,8 @@ class SilentBugMonitor(TrainingMonitor):
         target = args[1] if len(args) > 1 else kwargs.get("target")
         if not (isinstance(output, torch.Tensor) and isinstance(target, torch.Tensor)):
             return
+        if output.requires_grad and len(self.loss_targets) < _MAX_RECORDS:
+            self.loss_targets.append((function, str(target.device), location_in_stack()))
         if output.shape == target.shape or len(self.loss_broadcasts) >= _MAX_RECORDS:
             return
         try:
