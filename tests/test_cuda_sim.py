@@ -333,6 +333,13 @@ def test_default_device_set_by_the_learner_is_reset():
     assert simulated_device_of(torch.ones(1)) == torch.device("cpu")
 
 
+def test_an_untagged_tensor_is_on_its_own_device_a_real_gpu_included():
+    # The checks that read devices through simulated_device_of run on a real GPU too (kata 07's
+    # matrix products): an untagged tensor is where torch says, not "cpu" by default. A meta
+    # tensor stands in for a real GPU's here.
+    assert simulated_device_of(torch.empty(2, device="meta")) == torch.device("meta")
+
+
 def test_refuses_to_run_when_real_cuda_is_available(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     with pytest.raises(RuntimeError, match="real CUDA is available; use it instead"):

@@ -87,7 +87,6 @@ _INVALID_ORDINAL_MESSAGE = "CUDA error: invalid device ordinal"
 _TAG = "_katacheck_simulated_cuda"
 
 _CUDA = torch.device("cuda", 0)
-_CPU = torch.device("cpu")
 
 # Guards against nesting: inside the simulation torch.cuda.is_available() is
 # patched, so a nested entry could not tell real CUDA from simulated CUDA.
@@ -107,13 +106,14 @@ _REAL_CLOCKS = {name: getattr(time, name) for name in CLOCKS}
 
 
 def simulated_device_of(tensor: torch.Tensor) -> torch.device:
-    """Return the simulated device of ``tensor``.
+    """Return the device ``tensor`` is on, as the learner's code sees it.
 
     Works inside and outside :func:`simulated_cuda`: ``cuda:0`` for tensors
-    tagged by the simulation, ``cpu`` for everything else.  Use it in checks
+    tagged by the simulation, the real device for everything else (a real
+    GPU's tensors included: the same checks run there).  Use it in checks
     that run after the learner's code has left the simulation.
     """
-    return _CUDA if _is_cuda(tensor) else _CPU
+    return _CUDA if _is_cuda(tensor) else tensor.device
 
 
 def _is_cuda(tensor: torch.Tensor) -> bool:
