@@ -262,6 +262,35 @@ def test_katacheck_verify_never_imports_the_workspace(tmp_path: Path) -> None:
     assert [marker for marker in cheat.never if (tmp_path / marker).exists()] == []
 
 
+#: What a terminal acts on instead of showing (escape sequences start with one).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _strings(value) -> list[str]:
+    import dataclasses
+
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [text for f in dataclasses.fields(value) for text in _strings(getattr(value, f.name))]
+    return []
+
+
+def test_no_verdict_carries_a_control_character(verdicts) -> None:
+    """What the learner's code raised, printed or wrote reaches the learner's and the teacher's
+    terminal, the gradebook and the reports: no escape sequence survives in any string of any
+    verdict (``escapes_no_terminal`` tries hard), and the text it tried to hide is still shown."""
+    for (name, layer), result in verdicts.items():
+        for text in _strings(result):
+            assert not CONTROL.search(text), (name, layer, text[:200])
+    shown = render_text(verdicts["escapes_no_terminal", "full"])
+    assert "␛[8m" in shown and "✘" in shown, shown
+
+
 #: An honest learner's habits with the standard library, inside the training loop: none of them
 #: is tampering, though each raises an audit event with the learner's file on the stack.
 HONEST_STANDARD_LIBRARY = '''
@@ -384,6 +413,21 @@ def test_the_scan_never_accuses_honest_code() -> None:
     ("import sys\nsys.setprofile(print)", "tracing"),
     ("import pytest\npytest.xfail('x')", "skip"),
     ("eval('1 + 1')", "dynamic_code"),
+    # A module by its name, already imported: no finder is asked, so only this layer sees it.
+    ("import pkgutil\npkgutil.resolve_name('katacheck.checks.curves:diagnosis')", "import"),
+    ("import sys\nsys.modules['kata' + 'check']", "internals"),
+    ("import sys\nm = sys.modules.get('torch')", "internals"),
+    ("import os\nos.sys.meta_path", "internals"),
+    ("import sys\nvars(sys)", "internals"),
+    ("from importlib import import_module\nimport_module('kata' + 'check')", "dynamic_code"),
+    ("import inspect, torch\ninspect.getmodule(torch.nn)", "dynamic_code"),
+    ("import importlib\nimportlib._bootstrap", "internals"),
+    ("import importlib\nf = importlib.import_module", "dynamic_code"),
+    ("x = 'pluggy._hooks'", "import"),
+    ("x = f'katacheck.{1}'", "import"),
+    # Honest code that names the same words.
+    ("import torch\nm = torch.nn.Linear(2, 1)\nlist(m.modules())\nprint('katacheck verify passou')", None),
+    ("import importlib\nimportlib.import_module('torch.nn')\nimport sys\nsys.path.append('.')", None),
 ])
 def test_scan_rules(snippet: str, kind: str | None) -> None:
     findings = scan_source(textwrap.dedent(snippet))
@@ -391,6 +435,26 @@ def test_scan_rules(snippet: str, kind: str | None) -> None:
         assert findings == []
     else:
         assert findings and findings[0].kind == kind, findings
+
+
+def test_the_scan_reads_a_file_as_deep_as_the_parser_goes() -> None:
+    """A sum of a thousand terms parses, and walking it recursively crashed the parent
+    (RecursionError in ``katacheck verify``, an internal error in ``grade``): the walk is iterative,
+    and what follows such a line is still read. A file deeper than the parser goes is not run."""
+    from katacheck.runner.parent.scan import Unscannable
+
+    deep = "x = " + "+".join(["1"] * 1000) + "\ny = a" + "[0]" * 900 + "\nimport katacheck\n"
+    assert [f.kind for f in scan_source(deep)] == ["import"]
+    with pytest.raises(Unscannable):
+        scan_source("x = " + "+".join(["1"] * 20000) + "\n")
+
+
+def test_a_file_too_deep_to_scan_never_runs(tmp_path: Path) -> None:
+    learner = tmp_path / "01_duas_camadas.py"
+    learner.write_text("x = " + "+".join(["1"] * 20000) + "\n", encoding="utf-8")
+    result = run_kata(get_pack("fundamentos").get("01_duas_camadas"), learner)
+    assert result.fatal is not None and result.fatal.code == "fatal.learner_file.too_deep", render_text(result)
+    assert not result.checks and result.fatal.message.strip() and result.fatal.hint
 
 
 # -- the channel and the parent's verdict, in process -----------------------------------------

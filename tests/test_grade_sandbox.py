@@ -94,7 +94,9 @@ for pid in os.listdir("/proc"):
             outros.append(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\\\\0", b" ").decode()[:40])
         except OSError:
             pass
-raise RuntimeError("VISTO tmp=" + ",".join(sorted(os.listdir("/tmp"))) + " procs=" + "|".join(outros))
+tamanhos = [os.statvfs(pasta) for pasta in ("/tmp", "/dev/shm")]
+raise RuntimeError("VISTO tmp=" + ",".join(sorted(os.listdir("/tmp"))) + " procs=" + "|".join(outros)
+                   + " mb=" + ",".join(str(t.f_blocks * t.f_frsize // 2**20) for t in tamanhos))
 """
 
 
@@ -113,3 +115,7 @@ def test_nothing_a_learner_leaves_in_a_worker_reaches_the_next(tmp_path):
     assert "VISTO" in seen, seen
     assert "deixado-por-ana" not in seen, seen
     assert "time.sleep" not in seen, "ana's escaped grandchild is gone"
+    # /tmp and /dev/shm are the teacher's RAM: bounded, where bwrap can (0.8 and later).
+    if sandbox._sizes_tmpfs(shutil.which("bwrap") or "bwrap"):
+        sizes = [int(mb) for mb in seen.split(" mb=")[1].split()[0].split(",")]
+        assert sizes and all(0 < mb <= sandbox.TMPFS_BYTES // 2**20 for mb in sizes), seen

@@ -127,6 +127,37 @@ def test_the_child_holds_no_descriptor_but_its_own(tmp_path):
     assert {t for t in targets.values() if t.startswith("pipe:")} == {targets["1"], targets["3"]}, message
 
 
+def test_the_child_may_start_only_so_many_tasks(tmp_path):
+    """RLIMIT_NPROC caps the tasks of the child (and all it starts) at the machine's count when
+    it started plus MAX_NEW_TASKS: a fork bomb fails with BlockingIOError before the process
+    table fills (root is exempt by the kernel, so the limit itself is what is checked here)."""
+    from katacheck.runner.child.main import MAX_NEW_TASKS
+
+    learner = _file(tmp_path, "01_duas_camadas", """
+        import resource
+        raise RuntimeError("nproc %d %d" % resource.getrlimit(resource.RLIMIT_NPROC))
+    """)
+    result = run_kata(get_pack("fundamentos").get("01_duas_camadas"), learner, scan=False)
+    message = result.checks[0].diagnosis.message
+    soft, hard = map(int, message.split("nproc ")[1].split()[:2])
+    with open("/proc/loadavg", encoding="ascii") as loadavg:
+        tasks_now = int(loadavg.read().split()[3].split("/")[1])
+    assert 0 < soft == hard <= tasks_now + 2 * MAX_NEW_TASKS, message
+
+
+def test_a_kata_file_too_large_to_be_one_is_never_read(tmp_path):
+    """The parent (no memory limit of its own) would read, parse and walk it before anything
+    runs: a 150 MB file took 2 minutes and 5.5 GB. Over MAX_SOURCE_MB, it is refused at once."""
+    learner = tmp_path / "01_duas_camadas.py"
+    source = (REPO / "katas" / "01_duas_camadas" / "solution.py").read_text(encoding="utf-8")
+    learner.write_text(source + "x = 1\n" * (dsession.MAX_SOURCE_MB * 2**20 // 6 + 1), encoding="utf-8")
+    started = time.monotonic()
+    result = run_kata(get_pack("fundamentos").get("01_duas_camadas"), learner)
+    assert result.fatal is not None and result.fatal.code == "fatal.learner_file.too_large", render_text(result)
+    assert f"{dsession.MAX_SOURCE_MB} MB" in result.fatal.message and not result.checks
+    assert time.monotonic() - started < 5
+
+
 def test_a_symlinked_kata_file_is_refused_before_anything_runs(tmp_path):
     target = tmp_path / "outro.py"
     target.write_text((REPO / "katas" / "01_duas_camadas" / "solution.py").read_text(), encoding="utf-8")

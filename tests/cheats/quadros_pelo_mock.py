@@ -1,4 +1,4 @@
-# expect: fatal.tampered.introspection
+# expect: fatal.tampered.internals
 # runtime: fatal.tampered.introspection
 # kata: 01_duas_camadas
 """Pede um frame a um `unittest.mock.Mock(side_effect=getattr(sys, "_getframe"))`: quem chama
@@ -6,7 +6,9 @@
 `operator.attrgetter("f_back")` até a sessão do pytest e troca a função de cada teste oculto por
 uma que não faz nada: sem o gancho de auditoria, toda verificação "rodaria até o fim" e passaria.
 Quem pega: o gancho de auditoria do processo filho, que atravessa os frames da biblioteca padrão
-que só repassam chamadas (`unittest.mock`, `functools`, `operator`...) até a linha do aprendiz."""
+que só repassam chamadas (`unittest.mock`, `functools`, `operator`...) até a linha do aprendiz. Desde a leitura do código-fonte que vê
+`getattr(sys, ...)`, o scan o recusa antes de rodar (`# expect:`); o gancho, sozinho, ainda o pega
+(`# runtime:`)."""
 
 import operator
 import sys

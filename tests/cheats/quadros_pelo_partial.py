@@ -1,4 +1,4 @@
-# expect: fatal.tampered.introspection
+# expect: fatal.tampered.internals
 # runtime: fatal.tampered.introspection
 # kata: 01_duas_camadas
 """Chega ao escritor do canal de resultados sem escrever nenhum nome que a varredura estática
@@ -7,7 +7,9 @@ procure: `functools.partial(getattr(sys, "_get" + "frame"), 1)()` dá um frame, 
 do processo filho; então envia, assinado e em ordem, "passou" para cada verificação e `done`, e
 sai com `os._exit(0)`. Sem o gancho de auditoria, a kata passaria. Quem pega: o gancho de auditoria
 do processo filho: o `partial` é código C, então o frame que pede `sys._getframe` ainda é o do
-aprendiz, e a linha é acusada na primeira chamada."""
+aprendiz, e a linha é acusada na primeira chamada. Desde a leitura do código-fonte que vê
+`getattr(sys, ...)`, o scan o recusa antes de rodar (`# expect:`); o gancho, sozinho, ainda o pega
+(`# runtime:`)."""
 
 import functools
 import operator

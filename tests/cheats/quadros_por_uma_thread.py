@@ -1,4 +1,4 @@
-# expect: fatal.tampered.introspection
+# expect: fatal.tampered.internals
 # runtime: fatal.tampered.introspection
 # kata: 01_duas_camadas
 """Manda uma thread fazer o trabalho sujo: `ThreadPoolExecutor().submit(sys._current_frames)`
@@ -7,7 +7,9 @@
 a pilha principal até a sessão do pytest e troca a função de cada teste oculto por uma que não faz
 nada. Quem pega: o gancho de auditoria do processo filho: uma pilha que é só encanamento da
 biblioteca padrão é uma thread rodando o que lhe deram, e conta como do aprendiz, na linha que a
-thread principal está rodando (a que espera o resultado)."""
+thread principal está rodando (a que espera o resultado). Desde a leitura do código-fonte que vê
+`getattr(sys, ...)`, o scan o recusa antes de rodar (`# expect:`); o gancho, sozinho, ainda o pega
+(`# runtime:`)."""
 
 import sys
 import operator

@@ -1,7 +1,8 @@
-# expect: fatal.tampered.patch
+# expect: fatal.tampered.import
 # runtime: fatal.tampered.runtime
 # kata: 01_duas_camadas
-"""Põe um módulo falso no lugar de `katacheck.checks` e do torch em `sys.modules`."""
+"""Põe um módulo falso no lugar de `katacheck.checks` e do torch em `sys.modules`. O scan o recusa
+pela string que nomeia um módulo do verificador (`"katacheck.checks"`), antes da escrita."""
 
 import sys
 import types

@@ -144,6 +144,11 @@ def _run(job: dict) -> int:
     ], plugins=[plugin]))
 
 
+#: Tasks (processes and threads) a child may start beyond those that exist when it starts: far
+#: more than a DataLoader's workers and torch's thread pools, far fewer than a fork bomb.
+MAX_NEW_TASKS = 1024
+
+
 def _limit_resources(memory_mb: int, max_file_mb: int) -> None:
     try:
         import resource
@@ -156,3 +161,24 @@ def _limit_resources(memory_mb: int, max_file_mb: int) -> None:
         (resource.RLIMIT_CORE, 0),
     ):
         resource.setrlimit(limit, (value, value))
+    _limit_tasks(resource)
+
+
+def _limit_tasks(resource) -> None:
+    """Cap the tasks this user may have at those of the whole machine now plus
+    :data:`MAX_NEW_TASKS`: a fork bomb in learner code fails with ``BlockingIOError`` instead of
+    filling the process table before the timeout (the other workers of ``grade``, the teacher's
+    shell). The kernel counts the tasks of the real user (in a sandbox, of its user namespace);
+    the machine's total is an upper bound of those, read in one line. Root is exempt by the
+    kernel; a limit already lower stays."""
+    try:
+        with open("/proc/loadavg", "rb") as loadavg:
+            tasks = int(loadavg.read().split()[3].split(b"/")[1])
+    except (OSError, ValueError, IndexError):
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    value = tasks + MAX_NEW_TASKS
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    if soft == resource.RLIM_INFINITY or soft > value:
+        resource.setrlimit(resource.RLIMIT_NPROC, (value, value))

@@ -57,6 +57,10 @@ OUTPUT_KEPT = 64 * 2**10
 WORKER_GRACE = 15.0
 #: Seconds the judge may take (it replays a small training run: well under one).
 JUDGE_TIMEOUT = 60.0
+#: Largest kata file the parent reads: the biggest solution is a few kB, and the parent (which
+#: has no memory limit of its own) parses and walks the file before anything runs (a 150 MB
+#: file took 121 s and 5.5 GB of the katacheck process; under ``grade``, one per job at once).
+MAX_SOURCE_MB = 2
 
 _pool = WorkerPool()
 #: Judge servers: long-lived judges for many judgements in a row (``grade``); see use_judge_servers.
@@ -120,15 +124,25 @@ def run_kata(
     (``KATACHECK_SEED`` in their environment; ``dev check --seeds``); None: the parent's own
     ``KATACHECK_SEED``, if any.
     """
+    return printable(_run_kata(kata, learner_file, timeout=timeout, memory_mb=memory_mb, cwd=cwd, scan=scan,
+                               seed=seed))
+
+
+def _run_kata(kata: Kata, learner_file: Path, *, timeout: float | None, memory_mb: int | None,
+              cwd: Path | None, scan: bool, seed: int | None) -> KataResult:
     started = time.monotonic()
     cwd = (cwd or learner_file.parent).resolve()
     refused = _refused_file(learner_file, cwd)
     if refused is not None:
         return KataResult(kata_id=kata.id, title=kata.title, fatal=refused, duration=0.0)
     if scan:
-        from katacheck.runner.parent.scan import scan_file
+        from katacheck.runner.parent.scan import Unscannable, scan_file
 
-        findings = scan_file(learner_file)
+        try:
+            findings = scan_file(learner_file)
+        except Unscannable:
+            return KataResult(kata_id=kata.id, title=kata.title, duration=round(time.monotonic() - started, 3),
+                              fatal=_learner_file_diagnosis("too_deep", learner_file))
         if findings:
             return _rejected(kata, learner_file, findings, time.monotonic() - started)
     timeout = timeout if timeout is not None else _timeout_for(kata)
@@ -396,11 +410,52 @@ def _refused_file(learner_file: Path, cwd: Path) -> Diagnosis | None:
         cause = "not_a_file"
     elif not learner_file.resolve().is_relative_to(cwd):
         cause = "outside"
+    elif learner_file.stat().st_size > MAX_SOURCE_MB * 2**20:
+        cause = "too_large"
     else:
         return None
-    return Diagnosis(message=t(f"fatal.learner_file.{cause}", file=learner_file.name),
+    return _learner_file_diagnosis(cause, learner_file)
+
+
+def _learner_file_diagnosis(cause: str, learner_file: Path) -> Diagnosis:
+    return Diagnosis(message=t(f"fatal.learner_file.{cause}", file=learner_file.name, mb=str(MAX_SOURCE_MB)),
                      hint=t("fatal.learner_file.hint", file=learner_file.name, kata=learner_file.stem),
                      code=f"fatal.learner_file.{cause}")
+
+
+#: What a terminal would act on instead of showing: C0 and C1 control characters (escape
+#: sequences start with one) but newline and tab, and the bidirectional overrides and isolates.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    return "" if char == "\r" else "\u241b" if char == "\x1b" else "\ufffd"
+
+
+def printable(value: Any) -> Any:
+    """``value`` (a result, and everything in it) with every string made safe to show: what the
+    learner's code raised, printed or wrote in its file reaches the learner's and the teacher's
+    terminal, the gradebook and the reports, and an escape sequence there could clear the
+    screen, rewrite the lines above with a green summary or hide the rest (``ESC[8m``). An
+    escape shows as ``␛``, another control character as ``�``; a carriage return is dropped."""
+    import dataclasses
+    from enum import Enum
+
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return _UNPRINTABLE.sub(_shown, value)
+    if isinstance(value, tuple):
+        return tuple(printable(item) for item in value)
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: printable(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return replace(value, **changed)
+    return value
 
 
 def _memory_mb(memory_mb: int | None) -> int:

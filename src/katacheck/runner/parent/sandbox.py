@@ -72,6 +72,10 @@ _PROBE = ("import os\npid = os.fork()\nif pid == 0:\n    os._exit(0)\n"
           "os._exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n")
 #: Seconds the probe may take (bwrap and a bare Python start in well under one).
 PROBE_TIMEOUT = 30.0
+#: Size of the sandbox's ``/tmp`` and ``/dev/shm`` (RAM): a DataLoader's shared batches fit many
+#: times over; a submission that writes file after file of 64 MB stops there (unbounded, ten
+#: files each took 1.2 GB of the teacher's memory, and nothing stopped the eleventh).
+TMPFS_BYTES = 512 * 2**20
 
 
 class SandboxUnavailableError(KatacheckError):
@@ -191,7 +195,11 @@ def wrap(argv: list[str], *, scratch: Path, readable: Sequence[Path], hidden: Se
     bwrap = shutil.which("bwrap") or "bwrap"
     scratch = _absolute(scratch)
     args = [bwrap, *(["--info-fd", str(info_fd)] if info_fd is not None else []),
-            "--unshare-all", "--new-session", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--unshare-all", "--new-session", "--proc", "/proc", "--dev", "/dev"]
+    # Both in the teacher's RAM, beyond the child's memory limit (which counts its heap, not
+    # tmpfs pages): bounded where bwrap can (0.8 and later), or one submission fills the machine.
+    size = ["--size", str(TMPFS_BYTES)] if _sizes_tmpfs(bwrap) else []
+    args += [*size, "--tmpfs", "/tmp", *size, "--tmpfs", "/dev/shm"]
     # (option, source, target): every folder or file shown, so that the masks can follow them.
     binds: list[tuple[str, Path, Path]] = []
     for folder in SYSTEM_DIRS:
@@ -240,6 +248,17 @@ def wrap(argv: list[str], *, scratch: Path, readable: Sequence[Path], hidden: Se
     for name in UNSET_ENV:
         args += ["--unsetenv", name]
     return [*args, "--", *argv]
+
+
+@functools.cache
+def _sizes_tmpfs(bwrap: str) -> bool:
+    """Whether this bwrap takes ``--size`` (0.8 and later; Ubuntu 22.04 ships 0.6)."""
+    try:
+        done = subprocess.run([bwrap, "--help"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=PROBE_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in (done.stdout or "") + (done.stderr or "")
 
 
 def _absolute(path: str | os.PathLike[str]) -> Path:

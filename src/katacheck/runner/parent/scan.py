@@ -45,6 +45,14 @@ INTERNAL_ATTRS = frozenset({
 TRACING_ATTRS = frozenset({"settrace", "setprofile", "addaudithook", "monitoring", "_settraceallthreads"})
 FD_ATTRS = frozenset({"write", "fdopen", "dup", "dup2", "close", "closerange", "set_inheritable", "pwrite", "writev"})
 KILL_ATTRS = frozenset({"kill", "killpg", "pthread_kill"})
+#: Functions that hand out a module by its name, already imported or not (no finder is asked for
+#: a module already in ``sys.modules``, so the child's import guard never sees them).
+BY_NAME = frozenset({"import_module", "resolve_name", "getmodule", "find_spec", "_gcd_import", "__import__"})
+#: Modules whose private attributes a kata file has no business reading either.
+PRIVATE_ROOTS = frozenset({"importlib", "pkgutil", "sys"})
+#: A string that names a module of the checker itself (``"katacheck.checks.curves"``,
+#: ``"_pytest.runner:runtestprotocol"``): whatever it is handed to, it reaches the checker.
+_CHECKER_NAME = re.compile(r"^(?:katacheck|_pytest|pluggy)(?:$|[.:])")
 SKIP_ATTRS = frozenset({"skip", "xfail", "importorskip"})
 DYNAMIC_BUILTINS = frozenset({"exec", "eval", "compile", "__import__"})
 FD_PATHS = ("/proc/self/", "/dev/fd", "/proc/thread-self/", "katacheck-")
@@ -52,6 +60,10 @@ FD_PATHS = ("/proc/self/", "/dev/fd", "/proc/thread-self/", "katacheck-")
 ALLOWED_WRITES = ("torch.backends.",)
 _MUTATORS = frozenset({"__setitem__", "__delitem__", "pop", "popitem", "update", "clear", "setdefault",
                        "insert", "append", "extend", "remove"})
+
+
+class Unscannable(Exception):
+    """The source is nested too deeply for ``ast`` to read: it must not run unread."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +93,12 @@ def scan_source(source: str | bytes) -> list[Finding]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, UnicodeError):
         return []
+    except (RecursionError, MemoryError) as error:
+        # Nested deeper than the parser goes (a sum of thousands of terms): the child's compile
+        # stops at the same depth, but a file this layer cannot read does not run.
+        raise Unscannable(type(error).__name__) from None
     scanner = _Scanner()
-    scanner.visit(tree)
+    scanner.walk(tree)
     findings = sorted(scanner.findings, key=lambda f: f.line)
     declaration = _foreign_coding_line(source)
     if declaration is not None:
@@ -111,9 +127,23 @@ class _Scanner(ast.NodeVisitor):
         self.findings: list[Finding] = []
         #: Local name → the module (or module attribute) it is bound to.
         self.aliases: dict[str, str] = {}
+        #: The ``func`` nodes of the calls seen (a call is visited before its function).
+        self.called: set[int] = set()
 
     def add(self, kind: str, name: str, node: ast.AST) -> None:
         self.findings.append(Finding(kind, name, getattr(node, "lineno", 0)))
+
+    def walk(self, tree: ast.AST) -> None:
+        """Every node, in source order (depth first), with an explicit stack: a tree as deep as
+        the parser allows (a sum of a thousand terms) must not exhaust this process's recursion
+        limit. The ``visit_*`` methods look at one node each, never at its children."""
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            visitor = getattr(self, "visit_" + type(node).__name__, None)
+            if visitor is not None:
+                visitor(node)
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
     # -- imports ----------------------------------------------------------------------------
 
@@ -158,18 +188,21 @@ class _Scanner(ast.NodeVisitor):
     def dotted(self, node: ast.AST) -> str | None:
         """``torch.optim.Adam`` for an attribute chain rooted at a known alias, else None."""
         parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            if isinstance(node, ast.Attribute):
+                parts.append(node.attr)
+            else:
+                parts.append("[…]")
             node = node.value
-        if isinstance(node, ast.Subscript):
-            inner = self.dotted(node.value)
-            return None if inner is None else ".".join([inner + "[…]", *reversed(parts)])
         if not isinstance(node, ast.Name):
             return None
         base = self.aliases.get(node.id, node.id if node.id in ("builtins", "sys", "__builtins__") else None)
         if base is None:
             return None
-        return ".".join([base, *reversed(parts)])
+        dotted = base
+        for part in reversed(parts):
+            dotted += part if part == "[…]" else "." + part
+        return dotted
 
     def visit_Name(self, node: ast.Name) -> None:
         if node.id == "__builtins__":
@@ -191,30 +224,34 @@ class _Scanner(ast.NodeVisitor):
             self.add("skip", f"pytest.{attr}", node)
         elif root == "atexit":
             self.add("atexit", f"{target}.{attr}", node)
+        elif attr in PROTECTED_SYS and (target == "sys" or _attribute_named(node.value, "sys")):
+            # Reading them is enough: sys.modules hands out any module already imported (the
+            # checker's own), by a name no import statement spells and no finder is asked for.
+            self.add("internals", f"sys.{attr}", node)
+        elif attr == "__dict__" and (target == "sys" or _attribute_named(node.value, "sys")):
+            self.add("internals", "sys.__dict__", node)
+        elif attr in BY_NAME and id(node) not in self.called:
+            self.add("dynamic_code", attr, node)  # kept to be called later, with any name
         elif attr.startswith("_") and not attr.startswith("__") and (
-            root in PROTECTED_ROOTS or ("hook" in attr and not _is_self(node.value))
+            root in PROTECTED_ROOTS or root in PRIVATE_ROOTS or ("hook" in attr and not _is_self(node.value))
         ):
             # torch.optim.optimizer._global_optimizer_pre_hooks, modelo._forward_pre_hooks...
             self.add("internals", f"{target}.{attr}" if target else attr, node)
-        self.generic_visit(node)
 
     # -- writes -----------------------------------------------------------------------------
 
     def _written(self, target: ast.AST, node: ast.AST) -> None:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self._written(element, node)
-            return
-        if isinstance(target, ast.Starred):
-            self._written(target.value, node)
-            return
-        if not isinstance(target, (ast.Attribute, ast.Subscript)):
-            return
-        name = self.dotted(target)
-        if name is None:
-            return
-        if self._protected(name):
-            self.add("patch", name, node)
+        targets = [target]
+        while targets:  # unpacking targets, nested as deep as the parser allows
+            target = targets.pop()
+            if isinstance(target, (ast.Tuple, ast.List)):
+                targets.extend(reversed(target.elts))
+            elif isinstance(target, ast.Starred):
+                targets.append(target.value)
+            elif isinstance(target, (ast.Attribute, ast.Subscript)):
+                name = self.dotted(target)
+                if name is not None and self._protected(name):
+                    self.add("patch", name, node)
 
     def _protected(self, name: str) -> bool:
         if name.startswith(ALLOWED_WRITES):
@@ -227,35 +264,37 @@ class _Scanner(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self._written(target, node)
-        self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self._written(node.target, node)
-        self.generic_visit(node)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self._written(node.target, node)
-        self.generic_visit(node)
 
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
             self._written(target, node)
-        self.generic_visit(node)
 
     # -- calls ------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
+        self.called.add(id(func))
         if isinstance(func, ast.Name):
-            self._builtin_call(func.id, node)
+            alias = self.aliases.get(func.id, "")
+            if alias.rpartition(".")[2] in BY_NAME and alias.partition(".")[0] in ("importlib", "pkgutil", "inspect"):
+                self._imported_dynamically(node, func.id)  # from importlib import import_module
+            else:
+                self._builtin_call(func.id, node)
         elif isinstance(func, ast.Attribute):
             owner = self.dotted(func.value)
-            if owner is not None:
+            if func.attr in BY_NAME:
+                # importlib.import_module, pkgutil.resolve_name, inspect.getmodule...: whoever
+                # the owner is (a module reached through another module's attribute too).
+                self._imported_dynamically(node, func.attr)
+            elif owner is not None:
                 if func.attr in _MUTATORS and self._protected(owner) and owner.split(".")[0] == "sys":
                     self.add("patch", f"{owner}.{func.attr}", node)
-                elif owner == "importlib" and func.attr == "import_module":
-                    self._imported_dynamically(node)
-        self.generic_visit(node)
 
     def _builtin_call(self, name: str, node: ast.Call) -> None:
         if name in ("setattr", "delattr") and node.args:
@@ -265,21 +304,34 @@ class _Scanner(ast.NodeVisitor):
                 self.add("patch", f"{target}.{attr}", node)
         elif name == "__import__":
             self._imported_dynamically(node)
+        elif name in ("vars", "getattr", "dir") and node.args and self.dotted(node.args[0]) == "sys":
+            self.add("internals", f"{name}(sys)", node)
         elif name in DYNAMIC_BUILTINS:
             self.add("dynamic_code", name, node)
         elif name == "open" and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, int):
             self.add("fd", f"open({node.args[0].value})", node)
 
-    def _imported_dynamically(self, node: ast.Call) -> None:
+    def _imported_dynamically(self, node: ast.Call, function: str = "__import__") -> None:
         argument = node.args[0] if node.args else None
         if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-            self._imported(argument.value, node)
+            self._imported(argument.value.partition(":")[0], node)
         else:
-            self.add("dynamic_code", "__import__", node)
+            self.add("dynamic_code", function, node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and any(marker in node.value for marker in FD_PATHS):
+        if not isinstance(node.value, str):
+            return
+        if any(marker in node.value for marker in FD_PATHS):
             self.add("fd", node.value[:60], node)
+        elif _CHECKER_NAME.match(node.value):
+            # Handed to importlib, pkgutil.resolve_name, sys.modules or anything else that takes a
+            # module's name: the checker's own code, the reference rule included.
+            self.add("import", node.value[:60], node)
+
+
+def _attribute_named(node: ast.AST, name: str) -> bool:
+    """``<anything>.sys``: a module reached as another module's attribute (``os.sys``)."""
+    return isinstance(node, ast.Attribute) and node.attr == name
 
 
 def _is_self(node: ast.AST) -> bool:
