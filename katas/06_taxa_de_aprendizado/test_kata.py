@@ -109,6 +109,11 @@ def perdas_da_taxa(historicos: dict, treino: checks.Run, taxa: float) -> list[fl
     inicial = checks.dataset_loss(modelo, *checks.regression_data())
     historico = historicos[taxa]
     bem_formado = isinstance(historico, list) and len(historico) == EPOCAS and all(type(p) is float for p in historico)
+    if isinstance(historico, list) and 0 < len(historico) == treino.steps < EPOCAS:
+        # O treino parou antes das épocas pedidas (um break quando a perda vira nan): não é o
+        # range que está errado, é o laço que sai cedo.
+        checks.fail("rates_stopped_early", rate=f"{taxa:g}", steps=treino.steps, epochs=EPOCAS,
+                    location=treino.called_at)
     if not math.isfinite(inicial) and bem_formado:
         # Pesos que já são nan (um modelo divergido, treinado de novo) não têm perda inicial a
         # comparar: test_mesmos_pesos_iniciais diz por quê.
