@@ -145,6 +145,23 @@ def test_the_child_may_start_only_so_many_tasks(tmp_path):
     assert 0 < soft == hard <= tasks_now + 2 * MAX_NEW_TASKS, message
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_no_child_can_open_its_workers_or_the_parents_memory(tmp_path):
+    """A kata child opened /proc/<its worker>/mem for writing with a plain open(): the worker forks
+    every later run (the judge of verify too), and every object sits at the same address in both.
+    The worker and the parent are not dumpable, so another process of the same user cannot (the
+    kernel still lets root); the child inherits it."""
+    import ctypes
+
+    learner = _file(tmp_path, "01_duas_camadas", """
+        import ctypes
+        raise RuntimeError("dumpable %d" % ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))
+    """)
+    result = run_kata(get_pack("fundamentos").get("01_duas_camadas"), learner, scan=False)
+    assert "dumpable 0" in result.checks[0].diagnosis.message, render_text(result)
+    assert ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) == 0, "the parent, which decides, is not dumpable either"
+
+
 def test_a_kata_file_too_large_to_be_one_is_never_read(tmp_path):
     """The parent (no memory limit of its own) would read, parse and walk it before anything
     runs: a 150 MB file took 2 minutes and 5.5 GB. Over MAX_SOURCE_MB, it is refused at once."""

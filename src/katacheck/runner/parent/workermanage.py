@@ -45,6 +45,10 @@ class Worker:
     COMMAND = (sys.executable, "-I", "-m", "katacheck.runner.worker.forkserver")
 
     def __init__(self, sandbox: Sandbox | None = None, *, judge_server: bool = False) -> None:
+        from katacheck.runner.worker.forkserver import not_dumpable
+
+        # The process that decides the verdicts, out of reach of the children's /proc/<pid>/mem.
+        not_dumpable()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         #: Under a sandbox: the one folder the worker (and so each child) may see of the
         #: submissions; each run's learner file is copied into it first.
