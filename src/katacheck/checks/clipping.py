@@ -94,6 +94,11 @@ def expect_norm_clipping(monitor: SilentBugMonitor, norms: StepNorms, max_norm: 
         clip = norms.value_clips[0] if norms.value_clips else ValueClip(None, _first(norms.step_locations))
         fail("clip_value_instead", max_norm=f"{max_norm:g}", location=clip.location)
     expect_gradient_clipping(monitor, max_norm=max_norm)
+    # A clip over no parameters (a stored ``modelo.parameters()`` generator, spent on the first
+    # call) has a total norm of exactly 0 while the steps still see real gradients.
+    empty = next((i for i, clip in enumerate(monitor.clips) if clip.total_norm == 0), None)
+    if empty is not None and any(norm > 0 for norm in norms.norms):
+        fail("clip_no_parameters", step=empty + 1, location=monitor.clips[empty].location)
 
 
 def expect_norm_at_every_step(norms: StepNorms, max_norm: float) -> None:

@@ -238,6 +238,8 @@ def expect_gradient_clipping(monitor: SilentBugMonitor, max_norm: float | None =
     clip = monitor.clips[0]
     if monitor.unclipped_step_norm is not None:
         norm = monitor.unclipped_step_norm
+        if monitor.clipped_steps:  # clipped in place on some steps, skipped on others
+            fail("clip_skipped", norm=f"{norm:.4g}", max_norm=f"{clip.max_norm:g}", location=clip.location)
         before_backward = (monitor._first_clip_tick or 0) < (monitor._first_backward_tick or 0)
         fail("clip_before_backward" if before_backward else "clip_after_step",
              norm=f"{norm:.4g}", max_norm=f"{clip.max_norm:g}", location=clip.location)

@@ -161,6 +161,8 @@ class SilentBugMonitor(TrainingMonitor):
     #: The total gradient norm at the first optimizer step whose gradients were not clipped
     #: after their ``backward()`` (None: every step was clipped).
     unclipped_step_norm: float | None = None
+    #: How many optimizer steps had a ``clip_grad_norm_`` after their ``backward()``.
+    clipped_steps: int = 0
     #: ``.to()`` / ``.cuda()`` / ``.cpu()`` results thrown away while the original tensor
     #: went on being used.
     discarded_moves: list[DiscardedMove] = field(default_factory=list)
@@ -309,6 +311,8 @@ class SilentBugMonitor(TrainingMonitor):
 
     def _on_silent_step(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         self._next_tick()
+        if self._last_clip_tick > self._last_backward_tick >= 0:
+            self.clipped_steps += 1
         if self.unclipped_step_norm is None and self._last_clip_tick < self._last_backward_tick:
             grads = [p.grad for p in optimizer_parameters(optimizer) if p.grad is not None]
             if grads:
