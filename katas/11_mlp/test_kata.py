@@ -30,6 +30,10 @@ SONDAS = {
     "relu": ("test_relu_entre_as_camadas", PADRAO, checks.probe_inputs(16, 784, seed=12)),
     "logits": ("test_sem_softmax", PADRAO, imagens(8, seed=13)),
 }
+#: As imagens do backward() de test_gradiente_chega_as_camadas e a semente dos pesos da soma
+#: ponderada dos logits cujo gradiente o juiz refaz (checks.batch.gradient_direction).
+GRADIENTE = imagens(8, seed=14)
+SEMENTE_DIRECAO = 15
 
 
 def construir(learner, tamanhos=PADRAO):
@@ -88,6 +92,13 @@ def test_sem_softmax(learner):
     checks.expect_raw_logits(modelo, checks.trace_forward(modelo, SONDAS["logits"][2]))
 
 
+def test_gradiente_chega_as_camadas(learner):
+    """O backward() a partir dos logits chega aos pesos das duas camadas: nada tira os dados do grafo no forward."""
+    modelo = construir(learner)
+    checks.install_known_weights(modelo, SEMENTE_PESOS)
+    checks.expect_gradient_reaches_layers(modelo, GRADIENTE, seed=SEMENTE_DIRECAO, evidence="gradiente")
+
+
 def medir(aluno, semente: int) -> dict[str, float]:
     """Para CALIBRATION.md: em cada sonda, com os pesos conhecidos da ``semente``, a distância
     relativa (`judge.output_gap`) entre a saída do modelo (float32) e o que o juiz recalcula."""
@@ -103,4 +114,10 @@ def medir(aluno, semente: int) -> dict[str, float]:
         cadeia = juiz.cadeia_conhecida(camadas, tamanhos, semente)
         medidas[rotulo] = judge.output_gap(saidas, juiz.mlp(entradas.reshape(len(entradas), -1).double(), cadeia,
                                                              torch.relu))
+    modelo = construir(aluno)
+    camadas = checks.install_known_weights(modelo, semente)
+    gradientes = checks.expect_gradient_reaches_layers(modelo, GRADIENTE, seed=SEMENTE_DIRECAO)
+    esperados = juiz.gradientes_esperados(camadas, PADRAO, semente)
+    medidas["gradiente"] = max(judge.output_gap(g.double(), e) for par, pares in zip(juiz.na_ordem(gradientes, camadas, PADRAO), esperados)
+                               for g, e in zip(par, pares) if g is not None)
     return medidas

@@ -48,6 +48,7 @@ from katacheck.checks.autograd import (  # kata 08
 )
 from katacheck.checks.batch import (  # kata 11
     expect_batch_output,
+    expect_gradient_reaches_layers,
     expect_linear_sizes,
     expect_raw_logits,
     install_known_weights,
@@ -133,6 +134,7 @@ __all__ = [
     "expect_number",
     "expect_numbers",
     "expect_batch_output",  # kata 11
+    "expect_gradient_reaches_layers",
     "expect_linear_sizes",
     "expect_raw_logits",
     "install_known_weights",

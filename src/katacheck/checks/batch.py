@@ -180,6 +180,43 @@ def expect_raw_logits(model: nn.Module, trace: ForwardTrace) -> None:
                  location=_forward_location(model))
 
 
+def gradient_direction(shape: tuple[int, ...], seed: int) -> torch.Tensor:
+    """The fixed weights ``w`` of ``(logits * w).sum()``, the scalar whose ``backward()``
+    :func:`expect_gradient_reaches_layers` takes (the judge makes them again from the shape)."""
+    from katacheck.checks.data import probe_inputs
+
+    return probe_inputs(shape[0], shape[1], seed=seed)
+
+
+def expect_gradient_reaches_layers(model: nn.Module, inputs: torch.Tensor, *, seed: int,
+                                   evidence: str | None = None) -> list[list[torch.Tensor | None]]:
+    """``backward()`` from the logits reaches the weights of every ``nn.Linear``: nothing in the
+    forward takes the data out of the graph (``.detach()``, ``.data``, ``torch.no_grad()``, a trip
+    through NumPy). The outputs themselves can be right with a graph cut, and then the layers
+    before the cut never learn. With ``evidence``, each layer's gradient of
+    ``(logits * gradient_direction(...)).sum()`` goes to the judge, which recomputes it."""
+    model.zero_grad(set_to_none=True)
+    with torch.enable_grad():
+        outputs = call_learner(model, inputs)
+    if not isinstance(outputs, torch.Tensor):
+        fail("output_not_tensor", found=type(outputs).__name__, location=_forward_location(model))
+    layers = linear_layers(model)
+    if not outputs.requires_grad:
+        fail("graph_output_detached", location=_forward_location(model))
+    (outputs * gradient_direction(tuple(outputs.shape), seed).to(outputs.dtype)).sum().backward()
+    for name, layer in layers:
+        if layer.weight.grad is None or not layer.weight.grad.any():
+            fail("graph_layer_cut", layer=name, location=_forward_location(model))
+    gradients = [[None if p is None or p.grad is None else p.grad.detach().clone() for p in (layer.weight, layer.bias)]
+                 for _, layer in layers]
+    if evidence is not None:
+        from katacheck.checks.evidence import submit
+
+        submit(evidence, gradients=gradients, outputs=outputs.detach(),
+               layers=[{"shape": list(layer.weight.shape), "bias": layer.bias is not None} for _, layer in layers])
+    return gradients
+
+
 def _forward_location(model: nn.Module) -> Location | None:
     return definition_location(type(model).forward) or definition_location(type(model))
 

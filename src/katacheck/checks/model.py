@@ -204,19 +204,26 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
     """
     where = definition_location(type(model))
     ops = trace.ops
-    first, last = ops.index(trace.linears[0]), ops.index(trace.linears[-1])
+    # Positions by identity: two ReLUs on one line are equal Ops (same name, same location).
+    first = next(i for i, op in enumerate(ops) if op is trace.linears[0])
+    last = next(i for i, op in enumerate(ops) if op is trace.linears[-1])
     between = [op for op in ops[first + 1:last] if op.kind == "activation"]
-    outside = [op for i, op in enumerate(ops) if op.kind == "activation" and not first < i < last]
+    outside = [(i, op) for i, op in enumerate(ops) if op.kind == "activation" and not first < i < last]
     if outside:
-        op = outside[0]
-        code = "activation_after_output" if ops.index(op) > last else "activation_before_input"
+        index, op = outside[0]
+        code = "activation_after_output" if index > last else "activation_before_input"
         fail(code, name=op.name, shape=trace.shape(), location=op.location or where)
     fed = relu_feeds_next_layer(trace.linears[0], trace.linears[-1])
     if fed:
         _expect_no_ceiling(model, trace, where)
         return
     if fed is False and between and all(op.name == "relu" for op in between):
-        # The forward called a ReLU, but its result is not what the next layer received.
+        # The forward called a ReLU, but its result is not what the next layer received: a
+        # Dropout in training mode on the way changes it (the tracer sees no Dropout as an op).
+        dropouts = [name for name, m in model.named_modules()
+                    if isinstance(m, nn.modules.dropout._DropoutNd) and m.training and m.p > 0]
+        if dropouts:
+            fail("dropout_between", layer=dropouts[0], location=between[0].location or where)
         fail("relu_result_unused", shape=trace.shape(), location=between[0].location or where)
     if not between:
         unused = [name for name, m in model.named_modules() if isinstance(m, nn.ReLU)]
