@@ -40,6 +40,8 @@ LR_ADAM = 0.05
 PASSOS_ANTES = 4
 PASSOS_DEPOIS = 4
 EPOCA = 7
+#: A época de um segundo checkpoint, salvo depois: retomar o primeiro não pode trazê-la.
+EPOCA_SEGUNDO = 12
 
 
 class RedeComNorma(nn.Module):
@@ -198,8 +200,19 @@ def retomada(learner, pasta):
     epoca = checks.call_learner(retomar, str(caminho), outro, outro_otimizador)
     restaurado = checkpoint.same_state(outro, modelo)
     com_estado = bool(outro_otimizador.state)
+    # Um segundo checkpoint, um passo adiante e com outra época; retomar o primeiro de novo traz o
+    # que está naquele arquivo, e não o último salvo (guardado na memória entre as chamadas).
+    no_primeiro = novo_modelo(SEMENTE_MODELO)
+    no_primeiro.load_state_dict(modelo.state_dict())
+    treino_adam(modelo, otimizador, 1)
+    checks.call_learner(salvar_checkpoint, modelo, otimizador, EPOCA_SEGUNDO, str(pasta / "checkpoint_2.pt"))
+    de_novo = novo_modelo(SEMENTE_NOVO)
+    epoca_de_novo = checks.call_learner(retomar, str(caminho), de_novo,
+                                        torch.optim.Adam(de_novo.parameters(), lr=LR_ADAM))
+    do_arquivo = checkpoint.same_state(de_novo, no_primeiro)
     outro.train()  # o laço do curso chama train() a cada época: o modo de retomar é outra verificação
     return {"epoca": epoca, "restaurado": restaurado, "com_estado": com_estado, "caminho": str(caminho),
+            "epoca_de_novo": epoca_de_novo, "do_arquivo": do_arquivo,
             "passos": treino_adam(outro, outro_otimizador, PASSOS_DEPOIS)}
 
 
@@ -209,6 +222,8 @@ def test_retomar_segue_igual(retomada):
         checks.fail("resume_model_not_restored")
     if not retomada["com_estado"]:
         checks.fail("resume_optimizer_not_restored", steps=PASSOS_ANTES)
+    if not retomada["do_arquivo"]:
+        checks.fail("resume_model_not_from_file")
     inteiro, no_checkpoint, _ = sem_interrupcao()
     checkpoint.expect_same_steps(retomada["passos"], inteiro[PASSOS_ANTES:], [p.detach() for p in no_checkpoint.parameters()],
                                  first_step=PASSOS_ANTES + 1)
@@ -224,6 +239,9 @@ def test_retomar_devolve_a_epoca(retomada):
         checks.fail("resume_epoch_next", found=epoca, expected=EPOCA)
     if epoca != EPOCA:
         checks.fail("resume_epoch", found=epoca, expected=EPOCA)
+    if retomada["epoca_de_novo"] != EPOCA:
+        checks.fail("resume_epoch_not_from_file", found=repr(retomada["epoca_de_novo"])[:20], expected=EPOCA,
+                    other=EPOCA_SEGUNDO)
     checks.evidence.submit("epoca", epoca=epoca)
 
 
