@@ -95,7 +95,7 @@ def _historico(evidencias):
     modelo = testes.modelo_inicial(seed=1)
     for epoca, (perda, passo) in enumerate(zip(perdas, passos), start=1):
         esperada = _perda(_com_parametros(modelo, passo["params"]), X, rotulos)
-        if abs(perda - esperada) > 1e-3 * max(1.0, abs(esperada)):
+        if not abs(perda - esperada) <= 1e-3 * max(1.0, abs(esperada)):  # nan too
             yield judge.finding(PERDAS, "history", epoch=epoca, found=f"{perda:.4g}", expected=f"{esperada:.4g}")
             return
 

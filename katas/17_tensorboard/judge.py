@@ -97,7 +97,7 @@ def _escalares(escalares, perdas):
         yield judge.finding(VALORES, "tensorboard_values_unverified")
         return
     for passo, valor in pontos:
-        if abs(valor - perdas[passo]) > TOLERANCIA * max(1.0, abs(perdas[passo])):
+        if not abs(valor - perdas[passo]) <= TOLERANCIA * max(1.0, abs(perdas[passo])):  # nan too
             yield judge.finding(VALORES, "tensorboard_values", step=passo, found=f"{valor:.6g}",
                                 expected=f"{perdas[passo]:.6g}")
             return

@@ -79,7 +79,7 @@ def _treino(treino, formas):
         yield judge.finding(PERDAS, "capstone_history_length", expected=len(perdas))
         return
     for indice, (devolvida, perda) in enumerate(zip(devolvidas, perdas)):
-        if not isinstance(devolvida, (int, float)) or abs(devolvida - perda) > TOLERANCIA * max(1.0, abs(perda)):
+        if not isinstance(devolvida, (int, float)) or not abs(devolvida - perda) <= TOLERANCIA * max(1.0, abs(perda)):
             yield judge.finding(PERDAS, "capstone_history", batch=indice + 1, found=devolvida,
                                 expected=f"{perda:.6g}")
             return
