@@ -143,9 +143,15 @@ def test_logits_to_cross_entropy_pass(learner):
 
 
 def test_a_loop_without_cross_entropy_is_caught(learner):
-    aluno = learner(CLASSIFIER.format(saida="modelo(X)", perda="F.nll_loss(F.log_softmax(saida, 1), y)"))
+    aluno = learner(CLASSIFIER.format(saida="modelo(X)", perda="F.nll_loss(saida, y)"))
     monitor = watch(aluno.treinar, nn.Linear(4, 3), *classification_data())
     caught("loss_not_called", aluno, checks.expect_logits_to_cross_entropy, monitor)
+
+
+def test_log_softmax_and_nll_in_place_of_cross_entropy_is_named(learner):
+    aluno = learner(CLASSIFIER.format(saida="modelo(X)", perda="F.nll_loss(F.log_softmax(saida, 1), y)"))
+    monitor = watch(aluno.treinar, nn.Linear(4, 3), *classification_data())
+    caught("cross_entropy_as_nll", aluno, checks.expect_logits_to_cross_entropy, monitor)
 
 
 # -- 2. NLLLoss on probabilities ------------------------------------------------------------------

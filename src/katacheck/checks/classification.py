@@ -48,6 +48,8 @@ class LossCall:
     target: tuple[int, ...]
     target_dtype: str
     location: Location | None
+    #: The cross-entropy's options that are not the defaults, as written (``label_smoothing=0.1``).
+    options: tuple[str, ...] = ()
 
     @property
     def float_target(self) -> bool:
@@ -67,8 +69,25 @@ class _LossRecorder(TorchFunctionMode):
             target = args[1] if len(args) > 1 else kwargs.get("target")
             if isinstance(scores, torch.Tensor) and isinstance(target, torch.Tensor):
                 self.calls.append(LossCall(name, tuple(scores.shape), tuple(target.shape),
-                                           str(target.dtype).removeprefix("torch."), location_in_stack()))
+                                           str(target.dtype).removeprefix("torch."), location_in_stack(),
+                                           _options(name, kwargs)))
         return func(*args, **kwargs)
+
+
+def _options(function: str, kwargs: dict) -> tuple[str, ...]:
+    """The options of a ``cross_entropy`` call (``nn.CrossEntropyLoss(...)`` passes them all by
+    name) that change what it computes: class weights, a sum instead of the mean, smoothing."""
+    if function != "cross_entropy":
+        return ()
+    found = []
+    if kwargs.get("weight") is not None:
+        found.append("weight=...")
+    if kwargs.get("reduction", "mean") != "mean":
+        found.append(f"reduction={kwargs['reduction']!r}")
+    smoothing = kwargs.get("label_smoothing", 0.0)
+    if isinstance(smoothing, (int, float)) and smoothing != 0:
+        found.append(f"label_smoothing={smoothing!r}")
+    return tuple(found)
 
 
 @dataclass
@@ -139,6 +158,8 @@ def _judge_call(call: LossCall, labels: torch.Tensor) -> None:
         fail("cross_entropy_one_hot", **given)
     if call.float_target:
         fail("cross_entropy_float_labels", **given)
+    if call.options:
+        fail("cross_entropy_options", options=", ".join(call.options), location=call.location)
 
 
 # -- what a classifier predicts -------------------------------------------------------------------

@@ -53,6 +53,11 @@ def expect_logits_to_cross_entropy(monitor: SilentBugMonitor) -> None:
     """
     calls = [call for call in monitor.loss_inputs if call.function == "cross_entropy"]
     if not calls:
+        nll = next((call for call in monitor.loss_inputs if call.function == "nll_loss"
+                    and call.kind == "log_probabilities"), None)
+        if nll is not None:
+            # log_softmax + nn.NLLLoss: the same number, but not the loss the kata asks for.
+            fail("cross_entropy_as_nll", location=nll.location)
         fail("loss_not_called", function="cross_entropy", cls="nn.CrossEntropyLoss")
     for call in calls:
         if call.kind == "probabilities":
