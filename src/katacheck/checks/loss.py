@@ -18,7 +18,8 @@ def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
                  loss_fn: Callable = reference.mse_loss) -> float:
     """The loss over the whole dataset (not one noisy batch), without touching gradients.
 
-    The data follows the model to its device, wherever the learner's code left it.
+    The data follows the model to its device, wherever the learner's code left it, and to its
+    floating dtype (a learner who trained in float64, ``modelo.double()``, left it there).
     """
     parameter = next(model.parameters(), None)
     if parameter is None:
@@ -27,7 +28,15 @@ def dataset_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
         # A shape mismatch warning here would come from our code, not the learner's.
         warnings.simplefilter("ignore")
         device = parameter.device
-        return float(loss_fn(model(inputs.to(device)), targets.to(device)))
+        dtype = parameter.dtype if parameter.is_floating_point() else None
+        return float(loss_fn(model(_moved(inputs, device, dtype)), _moved(targets, device, dtype)))
+
+
+def _moved(data: torch.Tensor, device: torch.device, dtype: torch.dtype | None) -> torch.Tensor:
+    """``data`` on ``device``; floating data in ``dtype`` too (class indices stay integers)."""
+    if dtype is not None and data.is_floating_point():
+        return data.to(device=device, dtype=dtype)
+    return data.to(device)
 
 
 def record_loss_curve(values: Sequence[float], *, limit: float | None = None) -> None:

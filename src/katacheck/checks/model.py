@@ -96,6 +96,8 @@ class _ForwardTracer(TorchFunctionMode):
             if op.kind == "linear":
                 # Copies: an in-place ReLU would change the layer's output after we saw it.
                 op = replace(op, received=received, produced=_copy(result))
+            elif op.name == "relu":
+                op = replace(op, produced=_copy(result))  # whether the next layer got it as it was
             self.ops.append(op)
         return result
 
@@ -224,6 +226,9 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
                     if isinstance(m, nn.modules.dropout._DropoutNd) and m.training and m.p > 0]
         if dropouts:
             fail("dropout_between", layer=dropouts[0], location=between[0].location or where)
+        if any(_same(op.produced, trace.linears[-1].received) for op in between):
+            # The next layer received the ReLU's result: what changed is what went into the ReLU.
+            fail("relu_input_changed", shape=trace.shape(), location=between[0].location or where)
         fail("relu_result_unused", shape=trace.shape(), location=between[0].location or where)
     if not between:
         unused = [name for name, m in model.named_modules() if isinstance(m, nn.ReLU)]
@@ -246,7 +251,8 @@ def _expect_no_ceiling(model: nn.Module, trace: ForwardTrace, where: Location | 
     large = trace_forward(model, trace.inputs * CEILING_PROBE_SCALE)
     if len(large.linears) < 2 or relu_feeds_next_layer(large.linears[0], large.linears[-1]) is not False:
         return
-    first, last = large.ops.index(large.linears[0]), large.ops.index(large.linears[-1])
+    first = next(i for i, op in enumerate(large.ops) if op is large.linears[0])
+    last = next(i for i, op in enumerate(large.ops) if op is large.linears[-1])
     between = [op for op in large.ops[first + 1:last] if op.kind == "activation"]
     wrong = [op for op in between if op.name != "relu"]
     if wrong:
@@ -263,6 +269,10 @@ def relu_feeds_next_layer(producer: Op, consumer: Op) -> bool | None:
     if not bool((produced < 0).any()):
         return None
     return bool(torch.equal(received, produced.clamp(min=0)))
+
+
+def _same(a: Any, b: Any) -> bool:
+    return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape and torch.equal(a, b)
 
 
 def _forward_location(model: nn.Module) -> Location | None:
