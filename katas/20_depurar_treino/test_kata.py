@@ -109,8 +109,9 @@ class Treino:
     """Um treino de ``EPOCAS`` épocas: o monitor, as formas que chegaram ao modelo e o devolvido."""
 
     def __init__(self, treinar):
+        self.treinar = treinar
         self.modelo = modelo_inicial()
-        otimizador = torch.optim.SGD(self.modelo.parameters(), lr=LR)
+        self.otimizador = otimizador = torch.optim.SGD(self.modelo.parameters(), lr=LR)
         self.formas: list[tuple[tuple[int, ...], object]] = []
         registrar = self.modelo.register_forward_pre_hook(self._ao_forward)
         try:
@@ -164,6 +165,10 @@ def test_achata_mantendo_o_lote(treino):
 
 def test_zera_os_gradientes(treino):
     """Cada lote usa gradientes novos: zero_grad() antes de cada backward()."""
+    # Os passos são os do otimizador recebido: um criado dentro de treinar tem outros lr e momentum.
+    outro = next((r for r in treino.monitor.stepped_optimizers if r.optimizer is not treino.otimizador), None)
+    if outro is not None:
+        checks.fail("capstone_other_optimizer", name=type(outro.optimizer).__name__, location=outro.created_at)
     checks.expect_clean_gradients(treino.monitor)
 
 
@@ -175,11 +180,25 @@ def test_perda_recebe_logits(treino):
 def test_devolve_as_perdas(treino):
     """treinar devolve a perda de cada lote, de todas as épocas, como float."""
     perdas = treino.monitor.losses
+    if isinstance(treino.perdas, list) and len(treino.perdas) != len(perdas):
+        checks.fail("capstone_history_count", found=len(treino.perdas), expected=len(perdas), epochs=EPOCAS,
+                    batches=len(lotes_esperados()) // EPOCAS)
     devolvidas = checks.expect_loss_history(treino.perdas, len(perdas), first_loss=perdas[0] if perdas else 0.0,
                                             monitor=treino.monitor)
     for indice, (devolvida, calculada) in enumerate(zip(devolvidas, perdas)):
         if abs(devolvida - calculada) > TOLERANCIA_PERDA * max(1.0, abs(calculada)):
             checks.fail("capstone_history", batch=indice + 1, found=f"{devolvida:.6g}", expected=f"{calculada:.6g}")
+    # Uma segunda chamada, num modelo novo e com uma época: a lista é só a desse treino (uma lista
+    # global, ou guardada entre as chamadas, traria também as perdas da primeira).
+    primeira = list(devolvidas)
+    segundo = modelo_inicial()
+    de_novo = checks.call_learner(treino.treinar, segundo, train_loader(), torch.optim.SGD(segundo.parameters(), lr=LR),
+                                  epocas=1)
+    por_epoca = len(lotes_esperados()) // EPOCAS
+    if isinstance(de_novo, list) and len(de_novo) != por_epoca:
+        anteriores = len(de_novo) > por_epoca and list(de_novo[:len(primeira)]) == primeira
+        checks.fail("capstone_history_state" if anteriores else "capstone_history_count", found=len(de_novo),
+                    expected=por_epoca, epochs=1, batches=por_epoca)
 
 
 def test_avalia_em_modo_de_avaliacao(learner):
