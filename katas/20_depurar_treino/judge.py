@@ -166,6 +166,6 @@ def _acuracia(item):
         acertos = sum(int((modelo(x.reshape(x.size(0), -1)).argmax(1) == y).sum())
                       for x, y in testes.loader_de_teste())
     esperada = acertos / testes.N_TESTE
-    if not isinstance(valor, (int, float)) or abs(valor - esperada) > 1e-9:
+    if not isinstance(valor, (int, float)) or not abs(valor - esperada) <= 1e-9:  # nan too
         yield judge.finding(ACURACIA, "capstone_accuracy", found=valor if valor is not None else "—",
                             expected=f"{esperada:.4g}")

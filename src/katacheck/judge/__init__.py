@@ -197,7 +197,8 @@ def output_gap(found: torch.Tensor, expected: torch.Tensor) -> float:
     if found.shape != expected.shape:
         return float("inf")
     scale = 1.0 + float(expected.abs().max()) if expected.numel() else 1.0
-    return float((found - expected).abs().max()) / scale
+    gap = float((found - expected).abs().max()) / scale
+    return gap if gap == gap else float("inf")  # a nan is no match (every `gap > tol` is False for it)
 
 
 def _close(found: torch.Tensor, expected: torch.Tensor) -> bool:
@@ -295,6 +296,8 @@ def step_gap(before, after, expected) -> float:
     moved = max(float((e - b).abs().max()) for e, b in zip(expected, before))
     gap = max(float((a - e).abs().max()) for a, e in zip(after, expected))
     rounding = ROUNDING_ULPS * torch.finfo(torch.float32).eps * max(float(b.abs().max()) for b in before)
+    if gap != gap or moved != moved:  # nan: max(0.0, nan) is 0.0, a perfect match
+        return float("inf")
     return max(0.0, gap - rounding) / (moved + 1e-12)
 
 
