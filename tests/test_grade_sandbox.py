@@ -96,7 +96,8 @@ for pid in os.listdir("/proc"):
             pass
 tamanhos = [os.statvfs(pasta) for pasta in ("/tmp", "/dev/shm")]
 raise RuntimeError("VISTO tmp=" + ",".join(sorted(os.listdir("/tmp"))) + " procs=" + "|".join(outros)
-                   + " mb=" + ",".join(str(t.f_blocks * t.f_frsize // 2**20) for t in tamanhos))
+                   + " mb=" + ",".join(str(t.f_blocks * t.f_frsize // 2**20) for t in tamanhos)
+                   + " segredo=" + os.environ.get("SEGREDO_DO_PROFESSOR", "nenhum"))
 """
 
 
@@ -107,7 +108,8 @@ def test_nothing_a_learner_leaves_in_a_worker_reaches_the_next(tmp_path):
         run_katacheck("init", str(turma / name), cwd=tmp_path)
         (turma / name / "01_duas_camadas.py").write_text(textwrap.dedent(body), encoding="utf-8")
     done = run_katacheck("grade", str(turma), "--sandbox", "bwrap", "--jobs", "1", "--kata", "01_duas_camadas",
-                         "--csv", str(tmp_path / "notas.csv"), cwd=tmp_path)
+                         "--csv", str(tmp_path / "notas.csv"), cwd=tmp_path,
+                         env={"SEGREDO_DO_PROFESSOR": "token-do-ci"})
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {row["learner"]: row for row in csv.DictReader((tmp_path / "notas.csv").open()) if row["kata"] != "TOTAL"}
     assert "deixei" in rows["ana"]["cause"], rows
@@ -115,6 +117,9 @@ def test_nothing_a_learner_leaves_in_a_worker_reaches_the_next(tmp_path):
     assert "VISTO" in seen, seen
     assert "deixado-por-ana" not in seen, seen
     assert "time.sleep" not in seen, "ana's escaped grandchild is gone"
+    # The teacher's environment (a CI token...) never reaches a submission, which could write it
+    # into its own cause in the gradebook.
+    assert "segredo=nenhum" in seen and "token-do-ci" not in seen, seen
     # /tmp and /dev/shm are the teacher's RAM: bounded, where bwrap can (0.8 and later).
     if sandbox._sizes_tmpfs(shutil.which("bwrap") or "bwrap"):
         sizes = [int(mb) for mb in seen.split(" mb=")[1].split()[0].split(",")]

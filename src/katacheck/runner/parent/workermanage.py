@@ -68,7 +68,7 @@ class Worker:
                 pass_fds=tuple(passed),
                 # Not the workspace: nothing in it may end up on the worker's path.
                 cwd=os.path.abspath(os.sep),
-                env=child_environment(),
+                env=child_environment(sandboxed=sandbox is not None),
                 # Its own session: the terminal's Ctrl-C goes to us, and we stop the runs.
                 start_new_session=True,
             )
@@ -263,12 +263,22 @@ class WorkerPool:
         return [kb for kb in (_peak_kb(w.process.pid) for w in workers) if kb]
 
 
-def child_environment() -> dict[str, str]:
-    """The environment of the workers and so of every kata child: ours, scrubbed, plus settings."""
+#: What of the teacher's environment a sandboxed worker keeps (``grade``): the rest (a
+#: ``GITHUB_TOKEN``, cloud keys, whatever the shell or the CI holds) reached every submission,
+#: which could write it into its own failure message, and so into the gradebook's ``cause``.
+SANDBOX_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "CC", "CXX", "LD_LIBRARY_PATH")
+SANDBOX_ENV_PREFIXES = ("LC_", "KATACHECK_", "CUDA_", "NVIDIA_", "PYTORCH_", "TORCH_", "OMP_", "MKL_")
+
+
+def child_environment(*, sandboxed: bool = False) -> dict[str, str]:
+    """The environment of the workers and so of every kata child: ours, scrubbed, plus settings;
+    ``sandboxed``, only :data:`SANDBOX_ENV` of ours (the learner's own ``verify`` keeps theirs)."""
     from katacheck.i18n import language
 
     here = os.path.realpath(os.getcwd())
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    if sandboxed:
+        env = {k: v for k, v in env.items() if k in SANDBOX_ENV or k.startswith(SANDBOX_ENV_PREFIXES)}
     env.update(
         # The child imports exactly what this process can import, minus the current folder
         # (a parent started as `python -m katacheck` from a workspace has it on its path).
