@@ -8,6 +8,8 @@ failure is explained by the first cause the run's record supports, in this order
 what the monitor recorded                              diagnosis             points at
 =====================================================  ====================  ==========================
 an MSE between an output and a target of other shapes  ``loss_broadcast``    the loss line
+the first backward's loss a whole multiple of the      ``loss_summed``       —
+model's mean loss (a sum, not a mean)
 the optimizer stepped every parameter with clean       ``loss_lr_too_high``  where the optimizer was
 gradients, at an lr above what trains the task, and    ``loss_lr_too_low``   created
 the loss rose (too high) or crawled (too low)
@@ -62,12 +64,28 @@ def expect_run_loss_decreased(run: TrainingRun, *, max_ratio: float,
     if math.isfinite(after) and after / before <= max_ratio:
         return
     explain_broadcast(run.monitor)
+    explain_summed_loss(run)
     cause = learning_rate_cause(run, accepted=accepted_lr)
     if cause is not None:
         fail(cause.code, lr=f"{cause.lr:g}", optimizer=cause.optimizer, before=f"{before:.4g}",
              after=_loss(after), steps=cause.steps, asked=_asked(accepted_lr, cause),
              location=cause.location)
     expect_loss_decreased(before, after, max_ratio=max_ratio)
+
+
+def explain_summed_loss(run: TrainingRun) -> None:
+    """Fail with ``loss_summed`` when the first loss the learner's ``backward()`` received is a
+    whole multiple (2 or more) of the model's mean loss on the data, measured at the same
+    weights: a loss that sums the errors (``reduction="sum"``) instead of averaging them, whose
+    steps are that many times larger (the SGD then diverges at the lr the kata gives, and the
+    lr would be blamed)."""
+    losses = run.monitor.losses
+    if not losses or not (math.isfinite(losses[0]) and math.isfinite(run.loss_before)) or run.loss_before <= 0:
+        return
+    ratio = losses[0] / run.loss_before
+    count = round(ratio)
+    if count >= 2 and abs(ratio - count) <= 1e-3 * count:
+        fail("loss_summed", first=f"{losses[0]:.4g}", mean=f"{run.loss_before:.4g}", count=count)
 
 
 def learning_rate_cause(run: TrainingRun, *, accepted: Sequence[float] = ()) -> LearningRateCause | None:
