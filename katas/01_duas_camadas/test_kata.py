@@ -1,6 +1,9 @@
 """Testes ocultos da kata 01_duas_camadas."""
 
+import torch
+
 from katacheck import checks
+from katacheck.checks.locations import definition_location
 
 #: Razão máxima perda final / inicial no teste de aprendizado (ver CALIBRATION.md).
 LIMIAR_APRENDE = 0.60
@@ -43,5 +46,17 @@ def test_gradientes(learner):
 def test_aprende(learner):
     """Treinado pelo laço do curso, o modelo reduz a perda."""
     classe = checks.require_module_class(learner, "DuasCamadas")
+    expect_output_like_targets(classe)
     razao = checks.learning_ratio(classe, seed=0)
     checks.expect_loss_decreased(1.0, razao, max_ratio=LIMIAR_APRENDE)
+
+
+def expect_output_like_targets(classe) -> None:
+    """A saída tem o formato dos alvos do laço do curso ([N, 1]): senão a MSE do laço espalha
+    (broadcast) e a perda não cai por isso, não pelo treino, que é dos testes. O mesmo
+    diagnóstico do formato da saída acima ("mesma causa acima"), em vez de um sobre o laço."""
+    X, y = checks.regression_data(n=8)
+    with torch.no_grad():
+        forma = tuple(classe()(X).shape)
+    if forma != tuple(y.shape):
+        checks.fail("output_shape", found=forma, expected=tuple(y.shape), location=definition_location(classe))
