@@ -103,5 +103,6 @@ def test_gradientes_e_perda(execucao_gpu):
 
 def test_devolve_as_perdas(execucao_curta):
     """treinar devolve a lista das perdas de cada época, como float."""
+    checks.expect_full_batch_steps(execucao_curta.history, execucao_curta.monitor, 7)
     checks.expect_loss_history(execucao_curta.history, 7, first_loss=execucao_curta.loss_before,
                                monitor=execucao_curta.monitor)

@@ -96,6 +96,7 @@ def test_treinar_usa_a_taxa(execucao):
 def test_devolve_as_perdas(learner):
     """treinar devolve a lista das perdas de cada época, como float."""
     execucao = treinar_observando(checks.require_attribute(learner, "treinar"), seed=1, epocas=7)
+    checks.expect_full_batch_steps(execucao.history, execucao.monitor, 7)
     perdas = checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before)
     checks.evidence.submit("historico", perdas=perdas)
 

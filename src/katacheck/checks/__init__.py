@@ -110,6 +110,7 @@ from katacheck.checks.training import (
     TrainingMonitor,
     TrainingRun,
     expect_clean_gradients,
+    expect_full_batch_steps,
     expect_optimizer,
     run_training,
 )
@@ -200,6 +201,7 @@ __all__ = [
     "expect_modules_called",
     "expect_moves_assigned",
     "expect_no_graph_kept",
+    "expect_full_batch_steps",
     "expect_optimizer",
     "expect_optimizer_over",
     "expect_relu_between_linears",

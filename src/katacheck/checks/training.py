@@ -295,6 +295,19 @@ def expect_clean_gradients(monitor: TrainingMonitor) -> None:
         fail("grad_missing_at_step", param=monitor.param_without_grad)
 
 
+def expect_full_batch_steps(history: object, monitor: TrainingMonitor, epochs: int) -> None:
+    """A history of ``epochs`` values came from ``epochs`` optimizer steps: the course loop's
+    one step per epoch on the whole dataset. Mini-batches inside each epoch (a loss per epoch
+    averaged over them) are named here, before the history's first value is compared with the
+    whole dataset's loss, which would only say it "does not match". A history of another
+    length is :func:`~katacheck.checks.expect_loss_history`'s to name (``range(epocas)``)."""
+    if not isinstance(history, (list, tuple)) or len(history) != epochs:
+        return
+    steps = sum(record.steps for record in monitor.stepped_optimizers)
+    if steps and steps != epochs:
+        fail("steps_per_epoch", steps=steps, epochs=epochs)
+
+
 def _quoted(names: list[str]) -> str:
     return ", ".join(f"`{name}`" for name in names)
 
