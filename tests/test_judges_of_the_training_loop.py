@@ -65,10 +65,12 @@ def test_the_tensorboard_judge_refutes_from_the_events_and_the_replayed_steps(so
 
 
 def _capstone(tests, learner):
-    tests.Treino(learner.treinar)
-    for check in (tests.test_avalia_em_modo_de_avaliacao, tests.test_avaliar_devolve_a_acuracia):
+    treino = tests.Treino(learner.treinar)
+    checks = ((tests.test_devolve_as_perdas, treino),  # its second treinar call is evidence too
+              (tests.test_avalia_em_modo_de_avaliacao, learner), (tests.test_avaliar_devolve_a_acuracia, learner))
+    for check, argument in checks:
         try:
-            check(learner)
+            check(argument)
         except AssertionError:  # the in-process check fails; its evidence is what the judge gets
             pass
 
@@ -83,6 +85,8 @@ def _capstone(tests, learner):
     ("sem_zero_grad", {"test_zera_os_gradientes": "judge.capstone_stale_step",
                        "test_devolve_as_perdas": "judge.capstone_history_unverified"}),
     ("acertos_por_lote", {"test_avaliar_devolve_a_acuracia": "judge.capstone_accuracy"}),
+    # A global list of losses: the second call (a new model, one epoch) returns the first one's too.
+    ("lista_de_perdas_global", {"test_devolve_as_perdas": "judge.capstone_history_length"}),
 ])
 def test_the_capstone_judge_names_which_bug_a_forged_pass_still_has(source, refuted):
     kata = get_pack("fundamentos").get("20_depurar_treino")

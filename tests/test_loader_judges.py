@@ -39,7 +39,7 @@ def test_kata_14_a_shuffled_test_loader_is_refuted_from_its_batches():
         return DataLoader(treino, batch_size=batch_size, shuffle=True), DataLoader(teste, batch_size=batch_size,
                                                                                    shuffle=True)
 
-    X, y = tests.dados(12, seed=1403)
+    X, y = tests.dados_do_conjunto()
     evidence = [{"label": "conjunto", **plain({"tamanho": 12, "itens": [{"x": X[i], "y": y[i]} for i in range(12)]})},
                 {"label": "lotes", **plain({"lote": tests.ler_epocas(both_shuffled, batch_size=tests.LOTE),
                                             "padrao": tests.ler_epocas(both_shuffled)})}]
@@ -49,7 +49,7 @@ def test_kata_14_a_shuffled_test_loader_is_refuted_from_its_batches():
 def test_kata_14_items_of_another_example_are_refuted():
     kata = get_pack("fundamentos").get("14_dataset_dataloader")
     tests = _tests_of(kata)
-    X, y = tests.dados(12, seed=1403)
+    X, y = tests.dados_do_conjunto()
     shifted = [{"x": X[(i + 1) % 12], "y": y[i]} for i in range(12)]
     failed = _failed(kata, [{"label": "conjunto", **plain({"tamanho": 12, "itens": shifted})}])
     assert failed["test_conjunto_de_dados"] == "judge.dataset_item"

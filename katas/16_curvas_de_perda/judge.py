@@ -23,6 +23,8 @@ def julgar(evidencias):
         yield from _respostas(evidencias, categoria, verificacao, esperadas, "curve_answer")
     parada = [curves.best_epoch(v, 3 if p is None else p) for v, p in testes.CASOS_PARADA]
     yield from _respostas(evidencias, "parada", "test_melhor_epoca", parada, "early_stop_answer")
+    # A primeira curva perguntada de novo, depois de outra: a mesma resposta (nada guardado entre as chamadas).
+    yield from _respostas(evidencias, "parada_de_novo", "test_melhor_epoca", [parada[0], parada[0]], "early_stop_answer")
     treinos = [curves.best_epoch(v, 3 if p is None else p) for v, p in testes.casos_dos_treinos()]
     yield from _respostas(evidencias, "parada_treinos", "test_parada_nos_treinos", treinos, "early_stop_answer")
 

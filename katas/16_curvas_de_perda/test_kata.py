@@ -196,6 +196,7 @@ def test_melhor_epoca(learner):
         checks.fail("early_stop_state", first=repr(antes)[:20], second=repr(depois)[:20])
     respostas = [curves.expect_best_epoch(melhor_epoca, validacao, paciencia) for validacao, paciencia in CASOS_PARADA]
     checks.evidence.submit("parada", respostas=respostas)
+    checks.evidence.submit("parada_de_novo", respostas=[antes, depois])
 
 
 def casos_dos_treinos() -> list[tuple[list[float], int | None]]:

@@ -34,7 +34,11 @@ def julgar(evidencias):
                        "load_eval_outputs")
     inteiro, no_checkpoint, _ = testes.sem_interrupcao()
     yield from _retomado(evidencias.get("retomado"), inteiro, no_checkpoint)
+    # O primeiro checkpoint retomado de novo, depois de salvo um segundo: os pesos e a época dele.
+    yield from _saidas(evidencias.get("de_novo"), "saidas", "test_retomar_segue_igual", _copia(no_checkpoint).eval(),
+                       "resume_not_from_file")
     yield from _epoca(evidencias.get("epoca"))
+    yield from _epoca(evidencias.get("epoca_de_novo"))
     # Uma cópia por modo: um forward em modo de treino muda as estatísticas da BatchNorm.
     modos, em_treino, em_avaliacao = evidencias.get("modos"), _copia(no_checkpoint).train(), _copia(no_checkpoint).eval()
     achados = [*_saidas(modos, "treino", "test_retomar_nao_muda_o_modo", em_treino, "resume_mode_outputs"),

@@ -210,9 +210,10 @@ def retomada(learner, pasta):
     epoca_de_novo = checks.call_learner(retomar, str(caminho), de_novo,
                                         torch.optim.Adam(de_novo.parameters(), lr=LR_ADAM))
     do_arquivo = checkpoint.same_state(de_novo, no_primeiro)
+    saidas_de_novo = saidas(de_novo.eval())
     outro.train()  # o laço do curso chama train() a cada época: o modo de retomar é outra verificação
     return {"epoca": epoca, "restaurado": restaurado, "com_estado": com_estado, "caminho": str(caminho),
-            "epoca_de_novo": epoca_de_novo, "do_arquivo": do_arquivo,
+            "epoca_de_novo": epoca_de_novo, "do_arquivo": do_arquivo, "saidas_de_novo": saidas_de_novo,
             "passos": treino_adam(outro, outro_otimizador, PASSOS_DEPOIS)}
 
 
@@ -228,6 +229,7 @@ def test_retomar_segue_igual(retomada):
     checkpoint.expect_same_steps(retomada["passos"], inteiro[PASSOS_ANTES:], [p.detach() for p in no_checkpoint.parameters()],
                                  first_step=PASSOS_ANTES + 1)
     checks.evidence.submit("retomado", passos=retomada["passos"])
+    checks.evidence.submit("de_novo", saidas=retomada["saidas_de_novo"])
 
 
 def test_retomar_devolve_a_epoca(retomada):
@@ -243,6 +245,7 @@ def test_retomar_devolve_a_epoca(retomada):
         checks.fail("resume_epoch_not_from_file", found=repr(retomada["epoca_de_novo"])[:20], expected=EPOCA,
                     other=EPOCA_SEGUNDO)
     checks.evidence.submit("epoca", epoca=epoca)
+    checks.evidence.submit("epoca_de_novo", epoca=retomada["epoca_de_novo"])
 
 
 def test_retomar_nao_muda_o_modo(learner, retomada):

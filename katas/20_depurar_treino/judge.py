@@ -36,6 +36,7 @@ def julgar(evidencias):
     if any(evidencias.get(rotulo) is None for rotulo in ("treino", "formas", "avaliar_modo", "acuracia")):
         yield judge.finding(DEFINE, "no_evidence", check=DEFINE)
     yield from _treino(evidencias.get("treino"), evidencias.get("formas"))
+    yield from _de_novo(evidencias.get("de_novo"))
     yield from _modo(evidencias.get("avaliar_modo"))
     yield from _acuracia(evidencias.get("acuracia"))
 
@@ -136,6 +137,26 @@ def _explica_todos(modelo, nomes, trajetoria, lotes, *, somados, softmax):
         if judge.step_gap(antes, depois, [a - testes.LR * g for a, g in zip(antes, soma)]) > judge.STEP_TOLERANCE:
             return False
     return True
+
+
+def _de_novo(item):
+    """A segunda chamada de `treinar` (um modelo novo, uma época): as perdas são as do treino certo
+    daquela época, refeito aqui do começo, e só elas (nada guardado da primeira chamada)."""
+    devolvidas = item.get("history") if item is not None else None
+    modelo = testes.modelo_inicial().double()
+    nomes = [nome for nome, _ in modelo.named_parameters()]
+    parametros, esperadas = [p.detach() for p in modelo.parameters()], []
+    for x, y in _lotes():
+        perda, gradientes = _gradiente(modelo, nomes, parametros, x, y)
+        parametros = [p - testes.LR * g for p, g in zip(parametros, gradientes)]
+        esperadas.append(perda)
+    if not isinstance(devolvidas, list) or len(devolvidas) != len(esperadas):
+        yield judge.finding(PERDAS, "capstone_history_length", expected=len(esperadas))
+        return
+    for indice, (devolvida, perda) in enumerate(zip(devolvidas, esperadas)):
+        if not isinstance(devolvida, (int, float)) or not abs(devolvida - perda) <= TOLERANCIA * max(1.0, abs(perda)):
+            yield judge.finding(PERDAS, "capstone_history", batch=indice + 1, found=devolvida, expected=f"{perda:.6g}")
+            return
 
 
 # -- avaliar --------------------------------------------------------------------------------------
