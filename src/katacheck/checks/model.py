@@ -27,6 +27,7 @@ ACTIVATION_NAMES = frozenset({
     "sigmoid", "tanh", "gelu", "leaky_relu", "leaky_relu_", "elu", "selu", "silu", "softplus",
     "softmax", "log_softmax", "hardtanh", "relu6", "mish", "hardswish", "hardsigmoid", "prelu",
     "celu", "logsigmoid", "softsign", "tanhshrink", "sigmoid_", "tanh_", "abs", "abs_",
+    "threshold", "threshold_", "_threshold",  # F.threshold is torch's _threshold
 })
 #: How much larger than the first look's inputs are those of the second look at a ReLU: a ReLU6,
 #: a hardtanh(0, 6) or a clamp with a ceiling act like a ReLU on small values, and only values
@@ -112,7 +113,7 @@ class _ForwardTracer(TorchFunctionMode):
         if name in ACTIVATION_NAMES:
             if name.startswith("hardtanh") and _hardtanh_bounds(args, kwargs) == (0.0, 6.0):
                 name = "relu6"  # nn.ReLU6 and F.relu6 run as hardtanh(0, 6): named as written
-            return Op("activation", name.rstrip("_"), None, _op_location())
+            return Op("activation", name.strip("_"), None, _op_location())
         return None
 
 
@@ -234,6 +235,10 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
         unused = [name for name, m in model.named_modules() if isinstance(m, nn.ReLU)]
         if unused:
             fail("relu_unused", layer=unused[0], location=where)
+        if fed is False and not _same(trace.linears[0].produced, trace.linears[-1].received):
+            # Something changed the value between the layers, but no ReLU the data recognises
+            # (a leaky ReLU written with torch.where, a mask with another threshold...).
+            fail("hidden_not_relu", shape=trace.shape(), location=_forward_location(model) or where)
         fail("relu_missing", shape=trace.shape(), location=_forward_location(model) or where)
     wrong = [op for op in between if op.name != "relu"]
     if wrong:
