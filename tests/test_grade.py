@@ -373,3 +373,21 @@ def test_an_unknown_sandbox_is_a_usage_error(cli, tmp_path: Path) -> None:
     result = cli("grade", str(tmp_path), "--sandbox", "docker")
     assert result.exit_code == 2
     assert "docker" in result.output
+
+
+def test_a_ci_report_cannot_write_escape_sequences_into_the_gradebook(tmp_path: Path) -> None:
+    """A learner's CI report is their own text: a failing test's message that clears the screen
+    and hides what follows (``ESC[2J``, ``ESC[8m``) reaches the teacher's gradebook made visible."""
+    import json
+
+    from katacheck.grading.batch import rows_from_report
+    from katacheck.grading.submissions import REPORT, Submission
+    from katacheck.plugins import get_pack
+
+    katas = list(get_pack("fundamentos").katas())
+    report = tmp_path / "ana.json"
+    report.write_text(json.dumps({"version": 3, "status": "fail", "tests": [
+        {"name": "x", "task_id": 1, "status": "fail", "message": "\x1b[2J\x1b[32mpassou\x1b[8m\r"}]}), encoding="utf-8")
+    (row,) = rows_from_report(Submission("ana", report, REPORT), katas[:1], katas)
+    assert row.status == "fail" and row.points == 0
+    assert "\x1b" not in row.cause and "\r" not in row.cause and "␛[8m" in row.cause, row.cause

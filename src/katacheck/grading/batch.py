@@ -121,7 +121,11 @@ def _run(submission: Submission, kata: Kata) -> Row:
 
 
 def _row(submission: Submission, kata: Kata, status: Status, cause: str) -> Row:
-    return Row(submission.learner, kata.id, status, 0.0, kata.points, one_line(cause))
+    from katacheck.runner.parent.dsession import printable
+
+    # A CI report is the learner's own text: no escape sequence of it reaches the teacher's
+    # terminal or gradebook (a kata run's result is made printable where it is assembled).
+    return Row(submission.learner, kata.id, status, 0.0, kata.points, one_line(printable(cause)))
 
 
 # -- reports from the learners' CI ------------------------------------------------------------
