@@ -96,8 +96,11 @@ def test_conjunto_de_dados(learner):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
             checks.fail("dataset_item_not_pair", index=i, found=type(item).__name__)
         entrada, alvo = item
-        if not (torch.is_tensor(entrada) and torch.equal(entrada, X[i]) and torch.is_tensor(alvo)
-                and torch.equal(alvo, y[i])):
+        # O alvo como tensor, ou como o int que ele guarda (`y[i].item()`, como os rótulos do
+        # torchvision): o DataLoader junta os dois no mesmo tensor de rótulos.
+        alvo_certo = (torch.is_tensor(alvo) and torch.equal(alvo, y[i])) or \
+            (isinstance(alvo, int) and not isinstance(alvo, bool) and alvo == int(y[i]))
+        if not (torch.is_tensor(entrada) and torch.equal(entrada, X[i]) and alvo_certo):
             checks.fail("dataset_item", index=i)
         itens.append({"x": entrada, "y": alvo})
     checks.evidence.submit("conjunto", tamanho=tamanho, itens=itens)
@@ -117,6 +120,10 @@ def test_formato_dos_lotes(lidas):
     """Os lotes têm batch_size exemplos (64 por padrão), com o último menor, e formatos [lote, 3] e [lote]."""
     for opcao, lote in (("lote", LOTE), ("padrao", LOTE_PADRAO)):
         for nome, n in (("treino", N_TREINO), ("teste", N_TESTE)):
+            if opcao == "padrao" and loaders.epoch_problem(lidas[opcao][nome]["indices"][0], n, lote) is not None:
+                # Certo com batch_size=16 e errado sem ele: é o valor padrão da assinatura.
+                tamanho = len(lidas[opcao][nome]["indices"][0][0]) if lidas[opcao][nome]["indices"][0] else 0
+                checks.fail("loader_default_batch_size", found=tamanho, expected=LOTE_PADRAO)
             loaders.expect_epochs(lidas[opcao][nome]["indices"], n, lote)
             for lotes in lidas[opcao][nome]["lotes"]:
                 for item in lotes:
