@@ -59,6 +59,7 @@ def test_define_treinar(learner):
 
 def test_otimizador_adam(execucao):
     """O otimizador é exatamente torch.optim.Adam, sobre todos os parâmetros do modelo."""
+    checks.expect_constant_lr(execucao.monitor)
     checks.expect_optimizer(execucao.monitor, "Adam", execucao.model)
 
 

@@ -66,6 +66,7 @@ def test_sem_gradientes_velhos(execucao):
 
 def test_otimizador_sgd(execucao):
     """O otimizador é torch.optim.SGD com o lr recebido, sobre todos os parâmetros."""
+    checks.expect_constant_lr(execucao.monitor)
     checks.expect_optimizer(execucao.monitor, "SGD", execucao.model, lr=LR)
 
 

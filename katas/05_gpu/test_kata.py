@@ -96,6 +96,7 @@ def test_treina_na_cpu(learner):
 
 def test_gradientes_e_perda(execucao_gpu):
     """Na GPU, os gradientes estão limpos a cada passo e a perda diminui."""
+    checks.expect_constant_lr(execucao_gpu.monitor)
     checks.expect_optimizer(execucao_gpu.monitor, "SGD", execucao_gpu.model)
     checks.expect_clean_gradients(execucao_gpu.monitor)
     expect_run_loss_decreased(execucao_gpu, max_ratio=LIMIAR_PERDA, accepted_lr=LR_ACEITOS)

@@ -87,6 +87,7 @@ def comparacao(learner):
 
 def test_treinar_usa_a_taxa(execucao):
     """treinar usa torch.optim.SGD com a taxa lr recebida, e os gradientes limpos a cada passo."""
+    checks.expect_constant_lr(execucao.monitor)
     checks.expect_optimizer(execucao.monitor, "SGD", execucao.model, lr=LR)
     checks.expect_clean_gradients(execucao.monitor)
     checks.expect_loss_decreased(execucao.loss_before, execucao.loss_after, max_ratio=LIMIAR_PERDA,

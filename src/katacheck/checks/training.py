@@ -295,6 +295,26 @@ def expect_clean_gradients(monitor: TrainingMonitor) -> None:
         fail("grad_missing_at_step", param=monitor.param_without_grad)
 
 
+def expect_constant_lr(monitor: TrainingMonitor) -> None:
+    """The learning rate the optimizer stepped with never changed during the run (as each step
+    recorded it): a scheduler (``lr_scheduler.StepLR``) or a write to ``param_groups`` is named
+    by the step where the rate changed, instead of a step that "does not move as the optimizer
+    moves" (the judge replays the rate the run started with) or a final rate that "is not the one
+    received"."""
+    if not monitor.steps:
+        return
+    instance = monitor.steps[0].get("instance")
+    first = monitor.steps[0].get("settings", {}).get("lr")
+    for index, step in enumerate(monitor.steps[1:], start=2):
+        found = step.get("settings", {}).get("lr")
+        if step.get("instance") == instance and isinstance(first, (int, float)) and found != first:
+            fail("lr_changed", step=index, first=f"{first:g}", found=_number(found))
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
 def expect_full_batch_steps(history: object, monitor: TrainingMonitor, epochs: int) -> None:
     """A history of ``epochs`` values came from ``epochs`` optimizer steps: the course loop's
     one step per epoch on the whole dataset. Mini-batches inside each epoch (a loss per epoch
