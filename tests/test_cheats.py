@@ -427,6 +427,8 @@ def test_the_scan_never_accuses_honest_code() -> None:
     ("x = f'katacheck.{1}'", "import"),
     # Honest code that names the same words.
     ("import torch\nm = torch.nn.Linear(2, 1)\nlist(m.modules())\nprint('katacheck verify passou')", None),
+    ("print('katacheck: treino terminado')", None),
+    ("import pkgutil\npkgutil.resolve_name('katacheck:checks')", "import"),
     ("import importlib\nimportlib.import_module('torch.nn')\nimport sys\nsys.path.append('.')", None),
 ])
 def test_scan_rules(snippet: str, kind: str | None) -> None:

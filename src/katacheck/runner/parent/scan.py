@@ -52,7 +52,7 @@ BY_NAME = frozenset({"import_module", "resolve_name", "getmodule", "find_spec", 
 PRIVATE_ROOTS = frozenset({"importlib", "pkgutil", "sys"})
 #: A string that names a module of the checker itself (``"katacheck.checks.curves"``,
 #: ``"_pytest.runner:runtestprotocol"``): whatever it is handed to, it reaches the checker.
-_CHECKER_NAME = re.compile(r"^(?:katacheck|_pytest|pluggy)(?:$|[.:])")
+_CHECKER_NAME = re.compile(r"^(?:katacheck|_pytest|pluggy)(?:$|\.|:(?!\s))")
 SKIP_ATTRS = frozenset({"skip", "xfail", "importorskip"})
 DYNAMIC_BUILTINS = frozenset({"exec", "eval", "compile", "__import__"})
 FD_PATHS = ("/proc/self/", "/dev/fd", "/proc/thread-self/", "katacheck-")
