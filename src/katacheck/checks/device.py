@@ -67,3 +67,6 @@ def expect_trained_on(monitor: TrainingMonitor, device: str) -> None:
     for function, found, location in getattr(monitor, "loss_targets", ()):
         if not found.startswith(device):
             fail("labels_not_on_device", device=device, found=found, function=function, location=location)
+    for found, location in getattr(monitor, "backward_devices", ()):
+        if not found.startswith(device):
+            fail("loss_not_on_device", device=device, found=found, location=location)

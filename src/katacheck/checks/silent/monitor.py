@@ -145,6 +145,9 @@ class SilentBugMonitor(TrainingMonitor):
     #: Regression losses on the model's output (it requires grad): the loss function, the device
     #: of the target it compared against, and the line (the first 10 000).
     loss_targets: list[tuple[str, str, Location | None]] = field(default_factory=list)
+    #: The device of each scalar ``backward()``'s loss, and the line (the first 10 000): a loss
+    #: written by hand on ``saida.cpu()`` calls no loss function to see its targets by.
+    backward_devices: list[tuple[str, Location | None]] = field(default_factory=list)
     #: The learner's line that added an already back-propagated loss to a running total.
     graph_accumulated_at: Location | None = None
     #: How many ``backward()`` calls had happened when that total was first added to.
@@ -259,6 +262,8 @@ class SilentBugMonitor(TrainingMonitor):
         for root in [roots] if isinstance(roots, torch.Tensor) else list(roots or ()):
             if isinstance(root, torch.Tensor) and root.grad_fn is not None:
                 self._spent.append(root.grad_fn)
+            if isinstance(root, torch.Tensor) and root.numel() == 1 and len(self.backward_devices) < _MAX_RECORDS:
+                self.backward_devices.append((str(root.device), location_in_stack()))
         self.backwards += 1
         self._last_backward_tick = self._next_tick()
         if self._first_backward_tick is None:
