@@ -108,6 +108,8 @@ def _treino(evidencias):
     inteiro = math.isfinite(acertos) and abs(acertos - round(acertos)) <= 1e-3  # float32: ~1e-5
     if not abs(devolvido - valor) <= 1.5 / testes.N_TESTE or not inteiro:  # nan too
         yield _achado(ACURACIA, "mnist_accuracy_value", found=devolvido, expected=f"{valor:.4f}")
+    elif acuracia.get("grad_depois") is not True:  # os gradientes de volta no fim da avaliação
+        yield _achado(ACURACIA, "validation_grad_left_off")
 
 
 def _perdas(perdas, calculadas, n_passos):

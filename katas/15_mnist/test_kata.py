@@ -283,9 +283,16 @@ def test_acuracia(learner, treino, raiz):
     loader = DataLoader(datasets.MNIST(raiz, train=False, download=False, transform=transformacao),
                         batch_size=LOTE_LEITURA)
     modelo = copy.deepcopy(treino["modelo"])
-    valor = checks.expect_evaluation_mode(acuracia, modelo, loader)
+    depois = []
+
+    def medindo(*args, **kwargs):  # e o estado dos gradientes que acuracia deixa para quem vem depois
+        resultado = acuracia(*args, **kwargs)
+        depois.append(torch.is_grad_enabled())
+        return resultado
+
+    valor = checks.expect_evaluation_mode(medindo, modelo, loader)
     esperado = acerto(treino["modelo"])
     if not isinstance(valor, (float, int)) or isinstance(valor, bool) or abs(float(valor) - esperado) > 1e-9:
         checks.fail("mnist_accuracy_value", found=valor if isinstance(valor, (int, float)) else type(valor).__name__,
                     expected=f"{esperado:.4f}")
-    checks.evidence.submit("acuracia", valor=float(valor))
+    checks.evidence.submit("acuracia", valor=float(valor), grad_depois=depois[0])

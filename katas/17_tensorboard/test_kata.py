@@ -84,6 +84,7 @@ class Escrita:
     passo: object
     local: object
     lote: int  # quantos forwards do modelo já tinham acontecido: o lote que acabou de passar
+    pasta: str = ""  # a pasta do writer que recebeu a escrita
 
 
 @dataclass
@@ -114,7 +115,8 @@ def observar_escritores(lotes_vistos):
                 valor = float(scalar_value)
             except (TypeError, ValueError, RuntimeError):
                 valor = float("nan")
-            registro.escritas.append(Escrita(str(tag), valor, global_step, location_in_stack(), lotes_vistos()))
+            registro.escritas.append(Escrita(str(tag), valor, global_step, location_in_stack(), lotes_vistos(),
+                                             str(self.get_logdir())))
             return original(self, tag, scalar_value, global_step, *args, **kwargs)
         return add_scalar
 
@@ -195,6 +197,9 @@ def test_define_a_funcao(learner, execucao):
 def test_escreve_loss_train(execucao):
     """A perda é escrita na pasta recebida, com a tag 'Loss/train'."""
     if not execucao.escritores.criados:
+        if execucao.escritores.escritas:  # escreveu num writer criado antes do treino (ao importar o arquivo)
+            escrita = execucao.escritores.escritas[0]
+            checks.fail("tensorboard_writer_outside", folder=escrita.pasta, location=escrita.local)
         checks.fail("tensorboard_no_writer")
     if not execucao.eventos:
         _, pasta, local = execucao.escritores.criados[0]

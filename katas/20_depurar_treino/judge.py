@@ -168,7 +168,8 @@ def _modo(item):
     except (TypeError, ValueError, KeyError, AttributeError):
         yield judge.finding(MODO, "no_evidence", check=MODO)
         return
-    if not modos or any(treinando or grad for treinando, grad in modos):
+    # Sem gradientes durante a avaliação, e com eles de volta no fim (nada de set_grad_enabled(False) deixado para trás).
+    if not modos or any(treinando or grad for treinando, grad in modos) or item.get("grad_after") is not True:
         yield judge.finding(MODO, "evaluation_mode")
 
 

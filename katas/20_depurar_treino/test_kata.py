@@ -207,14 +207,20 @@ def test_avalia_em_modo_de_avaliacao(learner):
     avaliar = checks.require_attribute(learner, "avaliar")
     checks.manual_seed(SEMENTE_MODELO)
     modelo = MLPComDropout()
-    modos = []
+    modos, depois = [], []
+
+    def avaliando(*args, **kwargs):  # e o estado dos gradientes que avaliar deixa para quem vem depois
+        resultado = avaliar(*args, **kwargs)
+        depois.append(torch.is_grad_enabled())
+        return resultado
+
     registrar = modelo.register_forward_pre_hook(
         lambda modulo, entradas: modos.append({"training": modulo.training, "grad": torch.is_grad_enabled()}))
     try:
-        checks.expect_evaluation_mode(avaliar, modelo, loader_de_teste())
+        checks.expect_evaluation_mode(avaliando, modelo, loader_de_teste())
     finally:
         registrar.remove()
-        checks.evidence.submit("avaliar_modo", calls=modos)
+        checks.evidence.submit("avaliar_modo", calls=modos, grad_after=depois[0] if depois else None)
 
 
 def test_avaliar_devolve_a_acuracia(learner):

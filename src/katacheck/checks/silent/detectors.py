@@ -110,6 +110,8 @@ def expect_evaluation_mode(validate: Callable, model: nn.Module, *args: Any, **k
             DirectForward(module, cls, location_in_stack())))
         with torch.enable_grad():
             result = call_learner(validate, model, *args, **kwargs)
+            # A torch.set_grad_enabled(False) left behind turns off every backward that follows.
+            left_off = not torch.is_grad_enabled()
     if direct:
         _fail_direct_forward(direct[0])
     if not seen:
@@ -120,6 +122,8 @@ def expect_evaluation_mode(validate: Callable, model: nn.Module, *args: Any, **k
     for _, grad_enabled, location in seen:
         if grad_enabled:
             fail("validation_grad_enabled", location=location)
+    if left_off:
+        fail("validation_grad_left_off")
     return result
 
 
