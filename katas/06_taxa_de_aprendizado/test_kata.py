@@ -65,8 +65,17 @@ def calibrar(aluno, seed: int) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def execucao(learner) -> checks.TrainingRun:
-    """Um treino de 100 épocas com lr=LR, observado por dentro."""
+def execucao_curta(learner) -> checks.TrainingRun:
+    """A primeira chamada de treinar, curta (7 épocas): a das perdas devolvidas."""
+    return treinar_observando(checks.require_attribute(learner, "treinar"), seed=1, epocas=7)
+
+
+@pytest.fixture(scope="module")
+def execucao(learner, execucao_curta) -> checks.TrainingRun:
+    """Um treino de 100 épocas com lr=LR, observado por dentro.
+
+    É a segunda chamada de treinar, depois da curta: um otimizador guardado de uma chamada para a
+    outra (numa global, num argumento padrão) treinaria aqui o modelo da primeira, e é visto."""
     # A trajetória vai para o juiz, que a refaz com o SGD de referência na taxa LR.
     return treinar_observando(checks.require_attribute(learner, "treinar"), seed=0, evidencia="treino")
 
@@ -94,9 +103,9 @@ def test_treinar_usa_a_taxa(execucao):
                                  curve=execucao.monitor.losses)
 
 
-def test_devolve_as_perdas(learner):
+def test_devolve_as_perdas(execucao_curta):
     """treinar devolve a lista das perdas de cada época, como float."""
-    execucao = treinar_observando(checks.require_attribute(learner, "treinar"), seed=1, epocas=7)
+    execucao = execucao_curta
     checks.expect_full_batch_steps(execucao.history, execucao.monitor, 7)
     perdas = checks.expect_loss_history(execucao.history, 7, first_loss=execucao.loss_before)
     checks.evidence.submit("historico", perdas=perdas)
