@@ -119,6 +119,9 @@ def perdas_da_taxa(historicos: dict, treino: checks.Run, taxa: float) -> list[fl
             parametro.copy_(valor)
     inicial = checks.dataset_loss(modelo, *checks.regression_data())
     historico = historicos[taxa]
+    if not isinstance(historico, (list, tuple)):
+        # treinar devolve a lista (test_devolve_as_perdas); o que mudou foi o que comparar_taxas guardou.
+        checks.fail("rates_history_type", rate=f"{taxa:g}", found=type(historico).__name__)
     bem_formado = isinstance(historico, list) and len(historico) == EPOCAS and all(type(p) is float for p in historico)
     if isinstance(historico, list) and 0 < len(historico) == treino.steps < EPOCAS:
         # O treino parou antes das épocas pedidas (um break quando a perda vira nan): não é o

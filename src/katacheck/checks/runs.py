@@ -149,6 +149,11 @@ def expect_best_rate(histories: dict, chosen: object) -> None:
     (a run that diverged, the lowest loss along the way instead of the last one)."""
     expected = best_rate(histories)
     summary = _summary(histories)
+    inside = next((rate for rate in histories if isinstance(chosen, torch.Tensor) and chosen.numel() == 1
+                   and _finite(rate) and math.isclose(float(chosen), float(rate), rel_tol=1e-6)), None)
+    if inside is not None:
+        # A rate, as a (float32) tensor (torch.tensor(taxas)[argmin]): the type is what is wrong.
+        fail("best_rate_tensor", found=_value(chosen), rate=f"{float(inside):g}")
     if isinstance(chosen, torch.Tensor) or isinstance(chosen, bool) or not isinstance(chosen, (int, float)) \
             or float(chosen) not in {float(rate) for rate in histories}:
         fail("best_rate_not_a_rate", found=_value(chosen), rates=_shown(list(histories)), summary=summary)
