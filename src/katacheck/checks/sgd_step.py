@@ -250,6 +250,19 @@ def _wrong_sign(w, g, v, s):
     return v, w + s.lr * v
 
 
+def _dampened(w, g, v, s):
+    # The moving average of Adam's first moment: v ← μ·v + (1 − μ)·(∇J + λ·w).
+    v = s.momentum * v + (1 - s.momentum) * (g + s.weight_decay * w)
+    return v, w - s.lr * v
+
+
+def _nesterov(w, g, v, s):
+    # Nesterov's look-ahead: the step uses ∇J + λ·w + μ·v, not v.
+    d = g + s.weight_decay * w
+    v = s.momentum * v + d
+    return v, w - s.lr * (d + s.momentum * v)
+
+
 @dataclass(frozen=True)
 class Rule:
     """An update a learner's step may follow instead of the notes': ``code`` names it."""
@@ -268,6 +281,8 @@ RULES: tuple[Rule, ...] = (
     Rule("sgd_momentum_lost", _momentum_lost),
     Rule("sgd_momentum_on_weights", _momentum_on_weights),
     Rule("sgd_wrong_sign", _wrong_sign),
+    Rule("sgd_dampened", _dampened),
+    Rule("sgd_nesterov", _nesterov),
 )
 
 
@@ -440,13 +455,21 @@ def expect_notes_optimizer(monitor: TrainingMonitor, model: nn.Module, settings:
     notes' ``lr``, ``momentum`` and ``weight_decay``, and SGD's plain update (no dampening, no
     Nesterov, not maximizing)."""
     record = expect_optimizer(monitor, "SGD", model)
-    group = record.optimizer.param_groups[0]
     wanted = {"lr": settings.lr, "momentum": settings.momentum, "weight_decay": settings.weight_decay,
               "dampening": 0, "nesterov": False, "maximize": False}
-    differs = [name for name, value in wanted.items() if not _same_setting(group.get(name, value), value)]
-    if differs:
-        fail("sgd_factory_settings", found=", ".join(f"{n}={_shown(group.get(n))}" for n in differs),
-             expected=", ".join(f"{n}={_shown(wanted[n])}" for n in differs), location=record.created_at)
+    groups = record.optimizer.param_groups
+    for index, group in enumerate(groups, start=1):
+        differs = [name for name, value in wanted.items() if not _same_setting(group.get(name, value), value)]
+        if not differs:
+            continue
+        if {"dampening", "weight_decay"} <= set(differs) and _same_setting(group.get("dampening"), wanted["weight_decay"]):
+            # SGD(params, lr, momentum, weight_decay) by position: the fourth is dampening.
+            fail("sgd_factory_positional", found=_shown(group.get("dampening")), location=record.created_at)
+        found = ", ".join(f"{n}={_shown(group.get(n))}" for n in differs)
+        if len(groups) > 1:
+            found += t("check.sgd_factory_settings.group", index=index, count=len(groups))
+        fail("sgd_factory_settings", found=found, expected=", ".join(f"{n}={_shown(wanted[n])}" for n in differs),
+             location=record.created_at)
 
 
 def _same_setting(found: Any, wanted: Any) -> bool:
