@@ -312,3 +312,25 @@ def test_saving_a_model_with_torch_save_is_not_taken_for_tampering(tmp_path: Pat
     """), encoding="utf-8")
     result = run_kata(kata, learner)
     assert result.fatal is None and result.passed, render_text(result)
+
+
+def test_a_file_swapped_after_the_scan_never_runs(tmp_path, monkeypatch):
+    """The parent scans the bytes it read; the child compiles the file again. A process an earlier
+    run left behind (no sandbox in verify) could swap the file in between, and what the scan
+    alone catches would run unread: the child compiles the learner's file only from the bytes
+    whose hash the parent sent, and the swap is said neutrally (an honest save mid-run reads
+    the same), before anything of the new file runs."""
+    clean = (REPO / "katas" / "01_duas_camadas" / "solution.py").read_bytes()
+    learner = _file(tmp_path, "01_duas_camadas", """
+        import sys
+        open("rodou.txt", "w").write("o arquivo trocado rodou")
+        _ref = sys.modules["kata" + "check.checks"]
+    """)
+    monkeypatch.setattr(dsession, "_read_source", lambda path: clean)
+    result = run_kata(get_pack("fundamentos").get("01_duas_camadas"), learner)
+    assert result.fatal is not None and result.fatal.code == "fatal.source_changed", render_text(result)
+    assert "Tentativa" not in result.fatal.message and result.fatal.hint
+    assert not (tmp_path / "rodou.txt").exists()
+    monkeypatch.undo()
+    learner.write_bytes(clean)
+    assert run_kata(get_pack("fundamentos").get("01_duas_camadas"), learner).passed

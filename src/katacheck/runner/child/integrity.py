@@ -686,12 +686,15 @@ _PROC_PATHS = ("/proc/self/", "/dev/fd", "/proc/thread-self/")
 
 
 def install_audit_hook(learner_file: str, report: Callable[[str, str, int | None], None],
-                       guard: ImportGuard | None = None) -> None:
+                       guard: ImportGuard | None = None, *, source_sha256: str | None = None) -> None:
     """From now on, ``report(kind, name, line)`` whenever the learner's code does something in
     :data:`_EVENTS` (by the rule of the module docstring); ``report`` is expected not to return
     (it ends the child). With the child's import ``guard``
     (:func:`katacheck.runner.child.imports.install_import_guard`), code from a file of the
-    workspace is also refused as it is about to run, however it was loaded."""
+    workspace is also refused as it is about to run, however it was loaded. With
+    ``source_sha256`` (the parent's hash of the bytes its scan read), the learner's file compiled
+    from any other bytes is reported as ``source_changed`` before they run: the scan's reading
+    and the child's cannot be told apart by a swap in between."""
     from katacheck.checks import loading
 
     if guard is None:
@@ -710,6 +713,9 @@ def install_audit_hook(learner_file: str, report: Callable[[str, str, int | None
     is_instance, get_attr, type_of, str_type, int_type, bytes_type = isinstance, getattr, type, str, int, bytes
     function_type, code_type = types.FunctionType, types.CodeType
     proc_paths = (*_PROC_PATHS, f"/proc/{os.getpid()}/")
+    import hashlib
+
+    sha256 = hashlib.sha256
 
     def refuse_workspace_code(filename: str, origin: str, caller: Any) -> bool:
         """Refuse the learner's file through any loader but katacheck's (another one may run a
@@ -758,6 +764,11 @@ def install_audit_hook(learner_file: str, report: Callable[[str, str, int | None
         try:
             caller = getframe(0).f_back  # the frame that raised the event (None in a bare C thread)
             name = event
+            if (event == "compile" and source_sha256 is not None and is_instance(args[0], bytes_type)
+                    and is_instance(args[1], str_type) and origin_of(args[1]) == LEARNER
+                    and sha256(args[0]).hexdigest() != source_sha256):
+                report("source_changed", args[1], None)
+                return
             if event == "object.__getattr__":
                 if args[1] not in _FRAME_ATTRS:
                     return

@@ -127,7 +127,7 @@ def _run(job: dict) -> int:
 
     send, close = open_writer(RESULTS_FD)
     tests, learner = job["tests"], job["learner"]
-    plugin = make_plugin(learner, send, close)
+    plugin = make_plugin(learner, send, close, source_sha256=job.get("source_sha256"))
     job.clear()
     return int(pytest.main([
         tests,

@@ -46,9 +46,11 @@ def _title(item: pytest.Item) -> str:
     return doc.strip().splitlines()[0] if doc else item.name
 
 
-def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close: Callable[[], None]) -> object:
+def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close: Callable[[], None], *,
+                source_sha256: str | None = None) -> object:
     """The plugin for one run: ``send``/``close`` write the signed channel (see
-    :func:`katacheck.runner.channel.open_writer`)."""
+    :func:`katacheck.runner.channel.open_writer`); ``source_sha256``, the hash of the bytes the
+    parent scanned, which are the only ones the learner's file may be compiled from."""
     from katacheck.checks import context
     from katacheck.checks.diagnose import diagnose
     from katacheck.checks.failures import learner_abort, learner_traceback
@@ -129,7 +131,7 @@ def make_plugin(learner_path: str, send: Callable[[dict[str, Any]], None], close
             tripwire = tripwire_for_run(extra_modules=modules, pluginmanager=session.config.pluginmanager)
             tripwire.check_code = False  # the audit hook watches __code__ and defaults
             state["tripwire"] = tripwire
-            install_audit_hook(learner_path, tamper, guard)
+            install_audit_hook(learner_path, tamper, guard, source_sha256=source_sha256)
 
         @pytest.hookimpl(wrapper=True)
         def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):

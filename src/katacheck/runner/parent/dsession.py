@@ -135,21 +135,28 @@ def _run_kata(kata: Kata, learner_file: Path, *, timeout: float | None, memory_m
     refused = _refused_file(learner_file, cwd)
     if refused is not None:
         return KataResult(kata_id=kata.id, title=kata.title, fatal=refused, duration=0.0)
+    source_sha256 = None
     if scan:
-        from katacheck.runner.parent.scan import Unscannable, scan_file
+        import hashlib
 
+        from katacheck.runner.parent.scan import Unscannable, scan_source
+
+        source = _read_source(learner_file)
         try:
-            findings = scan_file(learner_file)
+            findings = scan_source(source)
         except Unscannable:
             return KataResult(kata_id=kata.id, title=kata.title, duration=round(time.monotonic() - started, 3),
                               fatal=_learner_file_diagnosis("too_deep", learner_file))
         if findings:
             return _rejected(kata, learner_file, findings, time.monotonic() - started)
+        # The child compiles these very bytes or nothing: a file swapped after the scan (by a
+        # process an earlier run left behind) never runs unread.
+        source_sha256 = hashlib.sha256(source).hexdigest()
     timeout = timeout if timeout is not None else _timeout_for(kata)
     if seed is None:  # KATACHECK_SEED in the parent's environment (the CLI validated it)
         seed = settings.seed()
     result, events = run_tests(kata, kata.tests_path, learner_file, cwd=cwd, timeout=timeout,
-                               memory_mb=memory_mb, seed=seed)
+                               memory_mb=memory_mb, seed=seed, source_sha256=source_sha256)
     if result.passed and kata.judge_path.is_file():
         # The child's word is not enough: the judge must find its evidence sound.
         result = _judged(kata, result, _evidence(events), seed)
@@ -161,7 +168,8 @@ def _run_kata(kata: Kata, learner_file: Path, *, timeout: float | None, memory_m
 
 
 def run_tests(kata: Kata, tests: Path, learner_file: Path, *, cwd: Path, timeout: float,
-              memory_mb: int | None = None, seed: int | None = None) -> tuple[KataResult, list[dict[str, Any]]]:
+              memory_mb: int | None = None, seed: int | None = None,
+              source_sha256: str | None = None) -> tuple[KataResult, list[dict[str, Any]]]:
     """Run the test file ``tests`` against ``learner_file`` in a kata child, as :func:`run_kata`
     runs the kata's hidden tests, and return what the child's stream says: the result, unjudged
     and unrefined, and its events (the evidence among them). For tools that bring their own
@@ -169,7 +177,7 @@ def run_tests(kata: Kata, tests: Path, learner_file: Path, *, cwd: Path, timeout
     started = time.monotonic()
     job = {"tests": str(tests), "learner": str(learner_file.resolve()), "cwd": str(cwd),
            "memory_mb": _memory_mb(memory_mb), "max_file_mb": MAX_FILE_MB, "timeout": timeout,
-           "lang": language(), "seed": seed}
+           "lang": language(), "seed": seed, "source_sha256": source_sha256}
     outcome = _run_on_a_worker(job, timeout, learner_file=learner_file)
     stream = read_stream(outcome.results)
     result = _assemble(kata, stream, outcome, timeout, time.monotonic() - started, learner_file)
@@ -177,6 +185,14 @@ def run_tests(kata: Kata, tests: Path, learner_file: Path, *, cwd: Path, timeout
         location = _crash_location(outcome.output, learner_file)
         result = replace(result, fatal=replace(result.fatal, location=location))
     return result, stream.events
+
+
+def _read_source(learner_file: Path) -> bytes:
+    """The learner file's bytes, read once: the scan reads them, and the child must compile them."""
+    try:
+        return learner_file.read_bytes()
+    except OSError:
+        return b""
 
 
 def _evidence(events: list[dict[str, Any]]) -> list[Any]:
@@ -487,6 +503,9 @@ def _assemble(kata: Kata, stream: Stream, outcome: _Outcome, timeout: float, dur
         fatal = _fatal("worker", None, error=outcome.worker_error.strip().splitlines()[-1][:300])
     elif stream.forged is not None:
         fatal = tamper_diagnosis("stream")
+    elif tampered is not None and tampered.get("kind") == "source_changed":
+        # Also an honest save in the middle of a run (`watch`): said neutrally; it never ran.
+        fatal = _fatal("source_changed", None)
     elif tampered is not None:
         fatal = tamper_diagnosis(
             str(tampered.get("kind", "runtime")), name=tampered.get("name", ""),
