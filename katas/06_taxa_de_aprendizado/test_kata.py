@@ -123,6 +123,10 @@ def perdas_da_taxa(historicos: dict, treino: checks.Run, taxa: float) -> list[fl
         # treinar devolve a lista (test_devolve_as_perdas); o que mudou foi o que comparar_taxas guardou.
         checks.fail("rates_history_type", rate=f"{taxa:g}", found=type(historico).__name__)
     bem_formado = isinstance(historico, list) and len(historico) == EPOCAS and all(type(p) is float for p in historico)
+    if isinstance(historico, list) and treino.steps == EPOCAS and len(historico) != EPOCAS:
+        # O treino deu as épocas pedidas, mas comparar_taxas guardou outra coisa que a lista dele
+        # (só a perda final, a lista cortada): não é o range de treinar que está errado.
+        checks.fail("rates_history_steps", rate=f"{taxa:g}", steps=treino.steps, found=len(historico))
     if isinstance(historico, list) and 0 < len(historico) == treino.steps < EPOCAS:
         # O treino parou antes das épocas pedidas (um break quando a perda vira nan): não é o
         # range que está errado, é o laço que sai cedo.
