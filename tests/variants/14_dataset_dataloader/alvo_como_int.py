@@ -1,8 +1,6 @@
 # expect: pass
 """O __getitem__ devolve o alvo como int, self.y[indice].item(), como os rótulos do torchvision."""
 
-"""Kata 14 — Dataset e DataLoader (solução de referência)."""
-
 import torch
 from torch.utils.data import DataLoader, Dataset
 

@@ -1,8 +1,6 @@
 # expect: loader_default_batch_size
 """A assinatura tem batch_size=32 como padrão, e não 64."""
 
-"""Kata 14 — Dataset e DataLoader (solução de referência)."""
-
 import torch
 from torch.utils.data import DataLoader, Dataset
 

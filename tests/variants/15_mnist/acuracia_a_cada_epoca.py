@@ -1,8 +1,6 @@
 # expect: pass
 """Mede a acurácia no treino ao fim de cada época e volta ao modelo.train() no começo da seguinte."""
 
-"""Kata 15 — O MNIST do curso, com o torchvision (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.data import DataLoader

@@ -1,8 +1,6 @@
 # expect: training_in_eval_mode
 """Mede a acurácia ao fim de cada época e não volta ao modo de treino: a segunda época treina em eval()."""
 
-"""Kata 15 — O MNIST do curso, com o torchvision (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.data import DataLoader

@@ -1,8 +1,6 @@
 # expect: mnist_accuracy_value
 """A acuracia tira a média das acurácias de cada lote: o último lote, menor, pesa como os outros."""
 
-"""Kata 15 — O MNIST do curso, com o torchvision (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.data import DataLoader

@@ -1,8 +1,6 @@
 # expect: validation_grad_left_off
 """acuracia desliga os gradientes com torch.set_grad_enabled(False) e não os liga de novo."""
 
-"""Kata 15 — O MNIST do curso, com o torchvision (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.data import DataLoader

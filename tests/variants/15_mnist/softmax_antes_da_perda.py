@@ -1,8 +1,6 @@
 # expect: softmax_before_cross_entropy
 """Aplica softmax na saída antes da CrossEntropyLoss."""
 
-"""Kata 15 — O MNIST do curso, com o torchvision (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.data import DataLoader

@@ -1,8 +1,6 @@
 # expect: curve_underfitting
 """O underfitting compara a queda do último quarto com 5% da perda inicial, não com 5% do que o treino caiu."""
 
-"""Kata 16 — Ler as curvas de perda (solução de referência)."""
-
 import math
 
 

@@ -1,8 +1,6 @@
 # expect: curve_lr_alto_diverged
 """Usa min(treino) como a perda final: um treino que sobe devagar, sem saltos, vira lr_baixo."""
 
-"""Kata 16 — Ler as curvas de perda (solução de referência)."""
-
 import math
 
 

@@ -1,8 +1,6 @@
 # expect: early_stop_state
 """melhor_epoca guarda as curvas numa lista que é o valor padrão de um argumento: a resposta depende das chamadas anteriores."""
 
-"""Kata 16 — Ler as curvas de perda (solução de referência)."""
-
 import math
 
 

@@ -1,8 +1,6 @@
 # expect: curve_lr_baixo
 """O lr_baixo compara a queda absoluta, inicio - fim, com 0.10, sem dividir pela perda inicial."""
 
-"""Kata 16 — Ler as curvas de perda (solução de referência)."""
-
 import math
 
 

@@ -1,8 +1,6 @@
 # expect: curve_ok
 """O salto do lr_alto é medido contra a perda da época anterior, não contra a inicial."""
 
-"""Kata 16 — Ler as curvas de perda (solução de referência)."""
-
 import math
 
 

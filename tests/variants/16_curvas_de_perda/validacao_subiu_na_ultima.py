@@ -1,8 +1,6 @@
 # expect: curve_overfitting
 """O overfitting compara a última perda de validação com a penúltima, não com o mínimo."""
 
-"""Kata 16 — Ler as curvas de perda (solução de referência)."""
-
 import math
 
 

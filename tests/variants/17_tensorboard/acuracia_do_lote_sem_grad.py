@@ -1,8 +1,6 @@
 # expect: pass
 """Depois do step, calcula a acurácia do lote com um forward sob no_grad e escreve a perda e a acurácia."""
 
-"""Kata 17 — TensorBoard básico (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter

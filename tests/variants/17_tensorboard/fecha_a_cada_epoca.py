@@ -1,8 +1,6 @@
 # expect: pass
 """Fecha o writer no fim de cada época: o SummaryWriter reabre sozinho e o último close fecha tudo."""
 
-"""Kata 17 — TensorBoard básico (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter

@@ -1,8 +1,6 @@
 # expect: tensorboard_steps
 """O passo global usa len(train_loader.dataset), o número de exemplos, em vez do número de lotes."""
 
-"""Kata 17 — TensorBoard básico (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter

@@ -1,8 +1,6 @@
 # expect: tensorboard_values
 """Escreve a perda recalculada depois do step(), com os pesos já atualizados, e não a do lote."""
 
-"""Kata 17 — TensorBoard básico (solução de referência)."""
-
 import torch
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter

@@ -1,8 +1,6 @@
 # expect: clip_no_parameters
 """Guarda modelo.parameters() numa variável antes do laço: o gerador se esgota no primeiro recorte."""
 
-"""Kata 18 — Gradientes explodindo: recorte pela norma (solução de referência)."""
-
 import torch
 from torch import nn
 

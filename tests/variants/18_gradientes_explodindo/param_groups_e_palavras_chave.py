@@ -1,8 +1,6 @@
 # expect: pass
 """Recorta os parâmetros do param_groups do otimizador, com max_norm=, norm_type= e error_if_nonfinite=, e imprime a norma."""
 
-"""Kata 18 — Gradientes explodindo: recorte pela norma (solução de referência)."""
-
 import torch
 from torch import nn
 

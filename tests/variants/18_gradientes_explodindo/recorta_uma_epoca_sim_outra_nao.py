@@ -1,8 +1,6 @@
 # expect: clip_skipped
 """Recorta só nas épocas pares: um if em volta do clip_grad_norm_."""
 
-"""Kata 18 — Gradientes explodindo: recorte pela norma (solução de referência)."""
-
 import torch
 from torch import nn
 

@@ -1,8 +1,6 @@
 # expect: pass
 """Salva e lê por um arquivo aberto com open(), clona os tensores, imprime o resultado de load_state_dict e devolve modelo.train(False)."""
 
-"""Kata 19 — Salvar, carregar e retomar (solução de referência)."""
-
 import torch
 from torch import nn
 

@@ -1,8 +1,6 @@
 # expect: resume_epoch_not_from_file
 """salvar_checkpoint guarda a época numa variável global, e retomar devolve essa variável em vez da época do arquivo."""
 
-"""Kata 19 — Salvar, carregar e retomar (solução de referência)."""
-
 import torch
 from torch import nn
 

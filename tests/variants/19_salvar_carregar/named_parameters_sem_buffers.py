@@ -1,8 +1,6 @@
 # expect: save_state_keys
 """salvar grava um dicionário de named_parameters(): faltam os buffers da BatchNorm."""
 
-"""Kata 19 — Salvar, carregar e retomar (solução de referência)."""
-
 import torch
 from torch import nn
 

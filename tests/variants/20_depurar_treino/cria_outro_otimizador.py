@@ -1,8 +1,6 @@
 # expect: capstone_other_optimizer
 """treinar cria o próprio SGD (lr=0.01, momentum=0.9) em vez de usar o otimizador recebido."""
 
-"""Kata 20 — Depurar o treino (solução de referência)."""
-
 import torch
 from torch import nn
 

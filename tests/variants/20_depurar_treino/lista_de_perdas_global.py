@@ -1,8 +1,6 @@
 # expect: capstone_history_state
 """A lista de perdas é global, criada fora de treinar: cresce a cada chamada."""
 
-"""Kata 20 — Depurar o treino (solução de referência)."""
-
 import torch
 from torch import nn
 

@@ -1,8 +1,6 @@
 # expect: capstone_history_count
 """O append da perda ficou fora do laço dos lotes: uma perda por época."""
 
-"""Kata 20 — Depurar o treino (solução de referência)."""
-
 import torch
 from torch import nn
 

@@ -1,8 +1,6 @@
 # expect: validation_grad_left_off
 """avaliar desliga os gradientes com torch.set_grad_enabled(False) e não os liga de novo."""
 
-"""Kata 20 — Depurar o treino (solução de referência)."""
-
 import torch
 from torch import nn
 

@@ -1,8 +1,6 @@
 # expect: pass
 """modelo.zero_grad(set_to_none=True), torch.flatten, e avaliar com @torch.no_grad(), train(False) e torch.cat das previsões."""
 
-"""Kata 20 — Depurar o treino (solução de referência)."""
-
 import torch
 from torch import nn
 
