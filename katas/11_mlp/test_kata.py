@@ -6,6 +6,7 @@ refazer: o juiz recalcula fc1 → ReLU → fc2 sobre cada imagem achatada e conf
 """
 
 import torch
+from torch.nn.parameter import is_lazy
 
 from katacheck import checks
 
@@ -44,6 +45,10 @@ def construir(learner, tamanhos=PADRAO):
     else:
         entrada, oculta, saida = tamanhos
         modelo = classe(input_size=entrada, hidden_size=oculta, output_size=saida)
+    if any(is_lazy(p) for p in modelo.parameters()):
+        # nn.LazyLinear só ganha pesos no primeiro forward: um lote achatado do tamanho pedido.
+        with torch.no_grad():
+            checks.call_learner(modelo, torch.zeros(2, tamanhos[0]))
     return modelo
 
 

@@ -42,6 +42,8 @@ from katacheck.result import Location
 LOSS_TOLERANCE = 1e-4
 
 TRAIN, VALIDATION, OTHER = "treino", "validacao", "outro"
+#: Mode-dependent layers that change the model itself when they run in training mode.
+_STATISTICS_LAYERS = frozenset({"BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d"})
 #: The diagnosis codes of a returned history, by phase: not a list of floats, not one value
 #: per epoch, a value that is not its epoch's loss.
 HISTORY_CODES = {TRAIN: ("phases_train_list", "phases_train_length", "phases_train_value"),
@@ -235,6 +237,12 @@ def expect_phase_modes(run: PhaseRun) -> None:
         fail("phases_no_training_forward")
     if not monitor.of(VALIDATION):
         _fail_no_validation(monitor)
+    extra = next((c for c in monitor.calls if not c.grad_enabled and c.data != VALIDATION and c.pieces_of is None
+                  and any(name in _STATISTICS_LAYERS for name in c.training)), None)
+    if extra is not None:
+        # A forward without gradients in training mode (a loss measured after the step, say):
+        # the BatchNorm takes its statistics again, and the model that validates is another one.
+        fail("phases_extra_train_forward", layers=", ".join(extra.training), location=extra.location)
     trained = validated = 0
     for call in monitor.calls:
         if call.data == TRAIN and call.grad_enabled:
