@@ -126,7 +126,8 @@ def _accumulation_evidence(function) -> list:
                        "test_usa_o_criterio": "judge.accumulation_steps",
                        "test_um_passo": "judge.accumulation_steps",
                        "test_devolve_a_perda": "judge.accumulation_loss"}),  # the weights moved between pieces
-    (_hand_written_mse, {"test_usa_o_criterio": "judge.accumulation_step"}),  # right only with the MSE
+    (_hand_written_mse, {"test_usa_o_criterio": "judge.accumulation_step",  # right only with the MSE
+                         "test_devolve_a_perda": "judge.accumulation_loss"}),
 ], ids=["right", "unweighted", "whole_batch", "step_per_piece", "hand_written_mse"])
 def test_the_accumulation_judge_recomputes_the_step(function, expected):
     kata = get_pack("fundamentos").get("09_acumulo_de_gradientes")

@@ -20,9 +20,9 @@ VERIFICACOES = {
     "test_gradiente_do_lote_inteiro": (("partes_iguais",), ("inicio", "passos", "gradiente")),
     "test_gradientes_velhos": (("gradientes_velhos",), ("inicio", "passos", "gradiente")),
     "test_partes_desiguais": (("partes_desiguais",), ("inicio", "passos", "gradiente")),
-    "test_usa_o_criterio": (("outro_criterio",), ("inicio", "passos", "gradiente", "perda")),
+    "test_usa_o_criterio": (("outro_criterio",), ("inicio", "passos", "gradiente")),
     "test_um_passo": (("partes_iguais", "partes_desiguais"), ("inicio", "passos")),
-    "test_devolve_a_perda": (("partes_iguais", "partes_desiguais"), ("perda",)),
+    "test_devolve_a_perda": (("partes_iguais", "partes_desiguais", "outro_criterio"), ("perda",)),
 }
 #: A maior diferença relativa entre a perda devolvida e a do lote inteiro recalculada aqui.
 TOLERANCIA_PERDA = 1e-4
