@@ -73,7 +73,9 @@ def verificar(learner, casos, evidencia: str, espiao: checks.AutogradSpy | None 
         if espiao is not None:
             checks.expect_autograd_used(espiao, call=texto)
         # Uma resposta errada que muda quando a mesma chamada se repete é estado entre chamadas.
-        de_novo = lambda: checks.call_learner(alvo, f, list(ponto) if isinstance(ponto, list) else ponto)  # noqa: E731
+        def de_novo(alvo=alvo, f=f, ponto=ponto):
+            return checks.call_learner(alvo, f, list(ponto) if isinstance(ponto, list) else ponto)
+
         checks.expect_derivative(valor, pelo_autograd(f, ponto), call=texto, formula=formula, again=de_novo)
         respostas.append(valor)
     checks.evidence.submit(evidencia, respostas=respostas)

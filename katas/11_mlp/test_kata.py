@@ -123,6 +123,7 @@ def medir(aluno, semente: int) -> dict[str, float]:
     camadas = checks.install_known_weights(modelo, semente)
     gradientes = checks.expect_gradient_reaches_layers(modelo, GRADIENTE, seed=SEMENTE_DIRECAO)
     esperados = juiz.gradientes_esperados(camadas, PADRAO, semente)
-    medidas["gradiente"] = max(judge.output_gap(g.double(), e) for par, pares in zip(juiz.na_ordem(gradientes, camadas, PADRAO), esperados)
+    em_ordem = juiz.na_ordem(gradientes, camadas, PADRAO)
+    medidas["gradiente"] = max(judge.output_gap(g.double(), e) for par, pares in zip(em_ordem, esperados)
                                for g, e in zip(par, pares) if g is not None)
     return medidas
