@@ -94,7 +94,7 @@ for pid in os.listdir("/proc"):
             outros.append(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\\\\0", b" ").decode()[:40])
         except OSError:
             pass
-tamanhos = [os.statvfs(pasta) for pasta in ("/tmp", "/dev/shm")]
+tamanhos = [os.statvfs(pasta) for pasta in ("/tmp", "/dev/shm", ".")]
 raise RuntimeError("VISTO tmp=" + ",".join(sorted(os.listdir("/tmp"))) + " procs=" + "|".join(outros)
                    + " mb=" + ",".join(str(t.f_blocks * t.f_frsize // 2**20) for t in tamanhos)
                    + " segredo=" + os.environ.get("SEGREDO_DO_PROFESSOR", "nenhum"))
@@ -120,7 +120,8 @@ def test_nothing_a_learner_leaves_in_a_worker_reaches_the_next(tmp_path):
     # The teacher's environment (a CI token...) never reaches a submission, which could write it
     # into its own cause in the gradebook.
     assert "segredo=nenhum" in seen and "token-do-ci" not in seen, seen
-    # /tmp and /dev/shm are the teacher's RAM: bounded, where bwrap can (0.8 and later).
+    # /tmp and /dev/shm are the teacher's RAM, the working folder a tmpfs of the sandbox's own
+    # (not the teacher's disk): all bounded, where bwrap can (0.8 and later).
     if sandbox._sizes_tmpfs(shutil.which("bwrap") or "bwrap"):
         sizes = [int(mb) for mb in seen.split(" mb=")[1].split()[0].split(",")]
         assert sizes and all(0 < mb <= sandbox.TMPFS_BYTES // 2**20 for mb in sizes), seen

@@ -113,7 +113,9 @@ def observed(place):
     }
     args = {"port": port, "reads": reads, "real_home": str(Path.home()),
             "writes": [str(kata / "novo.py"), "/novo.txt", str(Path(sys.prefix) / "novo.txt")]}
-    command = sandbox.wrap([sys.executable, "-I", "probe.py", json.dumps(args)], scratch=scratch,
+    # With a bounded tmpfs as the writable folder, the teacher's scratch folder is the inbox.
+    probe = str(sandbox.inbox(scratch) / "probe.py") if sandbox.uses_inbox() else "probe.py"
+    command = sandbox.wrap([sys.executable, "-I", probe, json.dumps(args)], scratch=scratch,
                            readable=[kata], hidden=sandbox.kata_solutions([kata]) + installed)
     try:
         # Outside, the server takes connections: inside, only the sandbox can stop one.
@@ -167,7 +169,11 @@ def test_the_real_home_is_not_there(observed, place) -> None:
 
 @needs_bwrap
 def test_writes_go_to_the_scratch_folder_only(observed, place) -> None:
-    assert observed["wrote_scratch"] and (place["scratch"] / "escrito.txt").read_text() == "ok"
+    if sandbox.uses_inbox():
+        # The writable folder is the sandbox's own bounded tmpfs: nothing reaches the teacher's disk.
+        assert observed["wrote_scratch"] and not (place["scratch"] / "escrito.txt").exists()
+    else:
+        assert observed["wrote_scratch"] and (place["scratch"] / "escrito.txt").read_text() == "ok"
     assert set(observed["writes_elsewhere"].values()) == {"OSError"}, observed["writes_elsewhere"]
     assert not (place["kata"] / "novo.py").exists()
 
@@ -258,7 +264,15 @@ def test_the_command_line(place) -> None:
     assert "--die-with-parent" not in command, "it fires when the starting *thread* ends"
     binds = _binds(command)
     targets = [target for _, _, target in binds]
-    assert [b for b in binds if b[0] == "--bind"] == [("--bind", str(scratch), str(scratch))]
+    if sandbox.uses_inbox():
+        # The writable folder: a tmpfs of TMPFS_BYTES at the scratch path; the teacher's folder
+        # only read only, as the inbox beside it.
+        assert [b for b in binds if b[0] == "--bind"] == []
+        assert ("--ro-bind", str(scratch), str(sandbox.inbox(scratch))) in binds
+        i = command.index(str(scratch), command.index("--tmpfs", command.index(str(sandbox.inbox(scratch)))))
+        assert command[i - 3:i] == ["--size", str(sandbox.TMPFS_BYTES), "--tmpfs"]
+    else:
+        assert [b for b in binds if b[0] == "--bind"] == [("--bind", str(scratch), str(scratch))]
     assert ("--ro-bind", str(kata), str(kata)) in binds
     # The mask comes after the folder that shows the file.
     assert targets.index(str(kata / "solution.py")) > targets.index(str(kata))

@@ -279,7 +279,13 @@ def _into_scratch(job: dict[str, Any], learner_file: Path, scratch: Path) -> dic
     shutil.copyfile(learner_file, copy)
     # "sandboxed": after the run the worker also ends whatever the child left running inside the
     # sandbox and empties its /tmp, so that nothing reaches the next learner's run.
-    return {**job, "learner": str(copy), "cwd": str(scratch), "sandboxed": True}
+    job = {**job, "learner": str(copy), "cwd": str(scratch), "sandboxed": True}
+    from katacheck.runner.parent import sandbox
+
+    if sandbox.uses_inbox():
+        # The child's folder is the sandbox's own bounded tmpfs: the worker copies the file in.
+        job["inbox"] = str(sandbox.inbox(scratch) / learner_file.name)
+    return job
 
 
 def use_sandbox(mode: str, katas: list[Kata]) -> None:

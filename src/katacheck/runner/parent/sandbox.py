@@ -221,11 +221,19 @@ def wrap(argv: list[str], *, scratch: Path, readable: Sequence[Path], hidden: Se
         for target in _aliases(path):
             if os.path.exists(target) and not _covered(target, binds):
                 binds.append(("--ro-bind", Path(os.path.realpath(target)), target))
-    binds.append(("--bind", Path(os.path.realpath(scratch)), scratch))
+    if size:
+        # The writable folder is a tmpfs of its own, bounded like /tmp: bound from the teacher's
+        # disk, file after file of 64 MB filled it until the timeout. The teacher's folder is
+        # shown read only beside it (the inbox), and the worker copies each run's file across.
+        binds.append(("--ro-bind", Path(os.path.realpath(scratch)), inbox(scratch)))
+    else:
+        binds.append(("--bind", Path(os.path.realpath(scratch)), scratch))
     # Outermost first: an inner mount must not be covered by an outer one bound after it.
     binds.sort(key=lambda bind: len(bind[2].parts))
     for option, source, target in binds:
         args += [option, str(source), str(target)]
+    if size:
+        args += [*size, "--tmpfs", str(scratch)]
     # Last: each mask over every place that shows the hidden file or folder.
     masked: list[Path] = []
     for path in hidden:
@@ -248,6 +256,18 @@ def wrap(argv: list[str], *, scratch: Path, readable: Sequence[Path], hidden: Se
     for name in UNSET_ENV:
         args += ["--unsetenv", name]
     return [*args, "--", *argv]
+
+
+def inbox(scratch: str | os.PathLike[str]) -> Path:
+    """Where a sandboxed worker sees its scratch folder, read only, when the folder it writes in
+    is a tmpfs of the sandbox's own (:func:`uses_inbox`)."""
+    return Path(str(_absolute(scratch)) + ".entrada")
+
+
+def uses_inbox() -> bool:
+    """Whether :func:`wrap` makes the writable folder a bounded tmpfs, with the teacher's scratch
+    folder as a read-only inbox beside it (bwrap 0.8 and later)."""
+    return _sizes_tmpfs(shutil.which("bwrap") or "bwrap")
 
 
 @functools.cache

@@ -131,6 +131,11 @@ def _serve(control: socket.socket, job: dict, fds: list[int]) -> None:
 
     ``fds``: the results pipe and the output pipe, and for a judge the pipe it reads the
     evidence from."""
+    if job.get("inbox"):
+        try:
+            _from_inbox(job)
+        except OSError:
+            pass  # no file to run: the child says so, as for any missing file
     pid = os.fork()
     if pid == 0:  # the child (or the judge): never returns
         if "judge" in job:
@@ -182,6 +187,25 @@ def _wait(control: socket.socket, pid: int, timeout: float):
     finally:
         if pidfd is not None:
             os.close(pidfd)
+
+
+def _from_inbox(job: dict) -> None:
+    """A sandboxed run whose folder is the sandbox's own tmpfs: empty it (the last learner's files
+    are there) and copy this run's file in from the read-only inbox the parent wrote it to."""
+    import shutil
+
+    folder = job["cwd"]
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+    shutil.copyfile(job["inbox"], job["learner"])
 
 
 def _sweep_sandbox() -> None:
