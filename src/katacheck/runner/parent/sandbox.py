@@ -16,7 +16,9 @@ Learner code, ``ctypes`` and native code included, runs in namespaces of its own
   filesystem holds the system folders, the Python environment (the prefixes and the exact
   folders on ``sys.path``, never a whole home) and the packs' kata folders, all read only, and
   its worker's scratch folder, the one writable folder (with ``/tmp`` and ``/dev/shm``, private
-  to the worker). Each ``solution.py`` has ``/dev/null`` mounted over it on a ``nodev`` mount:
+  to the worker; all three tmpfs of :data:`TMPFS_BYTES` where bwrap takes ``--size``, the
+  teacher's scratch folder then shown read only beside it, as the inbox the worker copies each
+  run's file from). Each ``solution.py`` has ``/dev/null`` mounted over it on a ``nodev`` mount:
   opening it fails (:func:`kata_solutions` finds them, the installed copies included);
 - seeing or signalling other processes (its own pid namespace and ``/proc``), the terminal
   (``--new-session``), or anything the teacher's uid could reach: it keeps that uid only inside
@@ -25,8 +27,10 @@ Learner code, ``ctypes`` and native code included, runs in namespaces of its own
 What it does **not** guarantee: inside, code can still do anything to its own process, its
 worker and that worker's later children (time, memory and file sizes are the runner's limits);
 it reads what Python, torch and the hidden tests contain (a kata cannot run otherwise); a run
-leaves nothing behind only if the parent empties the scratch folder between runs (``HOME`` and
-``TMPDIR`` point there; ``/tmp`` and ``/dev/shm`` last as long as the worker). No defence against
+leaves nothing behind only if the scratch folder is emptied between runs (``HOME`` and
+``TMPDIR`` point there; ``/tmp`` and ``/dev/shm`` last as long as the worker, which empties
+them). The environment it gets is an allowlist of the teacher's
+(:data:`~katacheck.runner.parent.workermanage.SANDBOX_ENV`). No defence against
 kernel exploits, and none at all under ``--sandbox none`` (local ``verify`` has no sandbox).
 
 No ``--die-with-parent``: bwrap implements it with ``PR_SET_PDEATHSIG``, which fires when the
