@@ -78,6 +78,16 @@ it (layer 1 flags the names such a route needs, ``_getframe``, ``get_objects``..
 learner's code writes into an installed folder at run time counts as installed code (the grade
 sandbox makes those folders read-only).
 
+Known gap, open: a module already imported is reachable by name without any event (a read of
+``sys.modules``, ``builtins.__import__`` or ``importlib.import_module`` of a loaded module ask no
+finder, a function's ``__globals__`` is not audited), so learner code can call the checker's own
+rule where a kata's tests import it into the child (``katacheck.checks.curves`` for kata 16), and
+the judge cannot tell that answer from the learner's. Layer 1 flags the plain spellings (a string
+naming the checker, reading ``sys.modules``/``sys.meta_path``, ``getattr(sys, ...)``,
+``inspect.getmodule``, ``pkgutil.resolve_name``); names built at run time from an alias
+(``s = sys; getattr(s, "mod" + "ules")``) pass it. The fix is the kata's: a rule the judge checks
+must not be imported by the tests that run next to learner code.
+
 Out of scope (an attacker who can do these can do anything in-process): reading memory with
 ``ctypes``, rebuilding the key from the interpreter's memory, changing checker *data* through
 references the checks hand to learner code (a training monitor's hooks are reachable from the
