@@ -548,3 +548,32 @@ def test_the_tripwire_names_what_changed(monkeypatch: pytest.MonkeyPatch) -> Non
     assert any(label.endswith("require_attribute.__code__") for label in tripwire.changes())
     monkeypatch.undo()
     assert tripwire.changes() == []
+
+
+#: Kata 16 answered by the checker's own rule, every name built at run time from an alias of sys:
+#: no string names the checker, no read spells sys.modules, and a module already imported is
+#: handed out without any event. The judge cannot tell that answer from the learner's.
+ANSWER_KEY_BY_RUNTIME_NAMES = '''
+import sys
+
+_s = sys
+_mods = getattr(_s, "mod" + "ules")
+_ref = _mods["kata" + "check" + ".checks.curves"]
+
+
+def diagnosticar(treino, validacao):
+    return _ref.diagnosis(treino, validacao)
+
+
+def melhor_epoca(validacao, paciencia=3):
+    return _ref.best_epoch(validacao, paciencia)
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="open: kata 16's tests import its rule (checks.curves) into the "
+                   "child, where learner code reaches it by a name built at run time (integrity.py, Known gap)")
+def test_the_rule_a_kata_imports_into_the_child_is_out_of_reach(tmp_path: Path) -> None:
+    learner = tmp_path / "16_curvas_de_perda.py"
+    learner.write_text(ANSWER_KEY_BY_RUNTIME_NAMES, encoding="utf-8")
+    assert scan_source(ANSWER_KEY_BY_RUNTIME_NAMES) == []
+    assert not run_kata(get_pack("fundamentos").get("16_curvas_de_perda"), learner).passed
