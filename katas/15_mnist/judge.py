@@ -32,6 +32,7 @@ SGD = "test_otimizador_sgd"
 PERDAS = "test_devolve_as_perdas"
 ACERTA = "test_acerta_digitos_de_teste"
 ACURACIA = "test_acuracia"
+DISPOSITIVO = "test_dispositivo_do_modelo"
 #: Uma perda devolvida e a que o juiz recalcula em float64 (float32 contra float64).
 TOLERANCIA_PERDA = 1e-4
 
@@ -39,6 +40,16 @@ TOLERANCIA_PERDA = 1e-4
 def julgar(evidencias):
     yield from _carregados(evidencias)
     yield from _treino(evidencias)
+    yield from _dispositivo(evidencias.get("dispositivo"))
+
+
+def _dispositivo(item):
+    """Com o modelo na GPU e dispositivo=None, todo forward recebeu as entradas na GPU."""
+    entradas = item.get("entradas") if item is not None else None
+    if not isinstance(entradas, list) or not entradas:
+        yield judge.finding(DISPOSITIVO, "no_evidence", check=DISPOSITIVO)
+    elif not all(str(d).startswith("cuda") for d in entradas):
+        yield _achado(DISPOSITIVO, "mnist_device_none")
 
 
 def _carregados(evidencias):

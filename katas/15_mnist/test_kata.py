@@ -23,6 +23,7 @@ from torch.utils.data import DataLoader
 
 from katacheck import checks
 from katacheck.checks import loaders, mnist
+from katacheck.checks.locations import learner_location
 
 N_TREINO = 256
 N_TESTE = 160
@@ -296,3 +297,24 @@ def test_acuracia(learner, treino, raiz):
         checks.fail("mnist_accuracy_value", found=valor if isinstance(valor, (int, float)) else type(valor).__name__,
                     expected=f"{esperado:.4f}")
     checks.evidence.submit("acuracia", valor=float(valor), grad_depois=depois[0])
+
+
+def test_dispositivo_do_modelo(learner, raiz):
+    """Com dispositivo=None, treinar_mnist e acuracia usam o dispositivo em que o modelo já está (aqui, a GPU)."""
+    treinar = checks.require_attribute(learner, "treinar_mnist")
+    acuracia = checks.require_attribute(learner, "acuracia")
+    # Uma GPU (real ou simulada) e o modelo já nela: os lotes, que o loader traz na CPU, vão até ele.
+    with checks.cuda_available():
+        modelo = modelo_inicial(5).to("cuda")
+        with checks.SilentBugMonitor(model=modelo) as monitor:
+            try:
+                checks.call_learner(treinar, modelo, loader_de_treino(raiz, 5), epocas=1, lr=LR)
+                checks.call_learner(acuracia, modelo, loader_de_treino(raiz, 5))
+            except RuntimeError as erro:  # os lotes ficaram na CPU, com o modelo na GPU
+                if "device" not in str(erro):
+                    raise
+                checks.fail("mnist_device_none", location=learner_location(erro))
+        checks.expect_trained_on(monitor, "cuda")
+        dispositivos = sorted({d for registro in monitor.forwards for d in registro.input_devices})
+    checks.evidence.submit("dispositivo", entradas=dispositivos)
+
