@@ -349,9 +349,25 @@ def run_training(train: Any, model: nn.Module, X: torch.Tensor, y: torch.Tensor,
     measuring the whole dataset's loss before and after; with ``evidence``, the run's
     trajectory goes to the judge under that label."""
     before = dataset_loss(model, X, y)
+    data = snapshot(X, y)
     with TrainingMonitor(model=model) as monitor:
         history = call_learner(train, model, X, y, *args, **kwargs)
+    expect_data_untouched(data, X, y)
     return finish_run(model, monitor, history, before, dataset_loss(model, X, y), evidence)
+
+
+def snapshot(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Copies of the data a training function is given, to see afterwards whether it changed them."""
+    return X.detach().clone(), y.detach().clone()
+
+
+def expect_data_untouched(data: tuple[torch.Tensor, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> None:
+    """The training function left the caller's ``X`` and ``y`` as they were: one that normalises
+    them in place (``X.sub_(...)``, ``X -= ...``) trains on other data than the kata's, and every
+    later check would only see the consequences (a first loss that "does not match")."""
+    for name, original, now in (("X", data[0], X), ("y", data[1], y)):
+        if now.shape != original.shape or not torch.equal(now.detach().to(original.device), original):
+            fail("data_changed_in_place", name=name)
 
 
 def finish_run(model: nn.Module, monitor: TrainingMonitor, history: object, before: float, after: float,

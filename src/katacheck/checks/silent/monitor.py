@@ -33,7 +33,14 @@ from katacheck.checks.locations import CHECKS_DIR, location_in_stack
 from katacheck.checks.loss import dataset_loss
 from katacheck.checks.patching import call_after, wrap
 from katacheck.checks.tensors import tensors_in
-from katacheck.checks.training import TrainingMonitor, TrainingRun, finish_run, optimizer_parameters
+from katacheck.checks.training import (
+    TrainingMonitor,
+    TrainingRun,
+    expect_data_untouched,
+    finish_run,
+    optimizer_parameters,
+    snapshot,
+)
 from katacheck.result import Location
 
 # -- what the TorchFunctionMode looks at --------------------------------------------------------
@@ -357,8 +364,10 @@ def observe_training(train: Callable, model: nn.Module, X: torch.Tensor, y: torc
     ``train(model, X, y, *args, **kwargs)`` and measure the whole dataset's loss before and after
     (with ``evidence``, the trajectory goes to the judge under that label)."""
     before = dataset_loss(model, X, y)
+    data = snapshot(X, y)
     with SilentBugMonitor(model=model) as monitor:
         history = call_learner(train, model, X, y, *args, **kwargs)
+    expect_data_untouched(data, X, y)
     return finish_run(model, monitor, history, before, dataset_loss(model, X, y), evidence)
 
 
