@@ -53,6 +53,7 @@ class ForwardTrace:
     ops: list[Op] = field(default_factory=list)
     output: Any = None
     inputs: Any = field(default=None, repr=False)
+    dropouts: list = field(default_factory=list, repr=False)
 
     @property
     def linears(self) -> list[Op]:
@@ -87,9 +88,13 @@ class _ForwardTracer(TorchFunctionMode):
         super().__init__()
         self.layer_names = layer_names
         self.ops: list[Op] = []
+        #: Where an active dropout ran (``F.dropout(h, p, training=True)``; ``nn.Dropout`` too).
+        self.dropouts: list[Location | None] = []
 
     def __torch_function__(self, func: Callable, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        if getattr(func, "__name__", "") == "dropout" and _dropout_active(args, kwargs):
+            self.dropouts.append(_op_location())
         op = self._classify(getattr(func, "__name__", ""), args, kwargs)
         received = _copy(args[0] if args else kwargs.get("input")) if op is not None and op.kind == "linear" else None
         result = func(*args, **kwargs)
@@ -115,6 +120,15 @@ class _ForwardTracer(TorchFunctionMode):
                 name = "relu6"  # nn.ReLU6 and F.relu6 run as hardtanh(0, 6): named as written
             return Op("activation", name.strip("_"), None, _op_location())
         return None
+
+
+def _dropout_active(args: tuple, kwargs: dict) -> bool:
+    p = kwargs.get("p", args[1] if len(args) > 1 else 0.5)
+    training = kwargs.get("training", args[2] if len(args) > 2 else True)
+    try:
+        return bool(training) and float(p) > 0
+    except (TypeError, ValueError):
+        return False
 
 
 def _hardtanh_bounds(args: tuple, kwargs: dict) -> tuple[float, float] | None:
@@ -155,7 +169,7 @@ def trace_forward(model: nn.Module, inputs: torch.Tensor) -> ForwardTrace:
     tracer = _ForwardTracer(names)
     with torch.no_grad(), tracer:
         output = model(inputs)
-    return ForwardTrace(ops=tracer.ops, output=output, inputs=inputs)
+    return ForwardTrace(ops=tracer.ops, output=output, inputs=inputs, dropouts=tracer.dropouts)
 
 
 def linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
@@ -227,6 +241,8 @@ def expect_relu_between_linears(model: nn.Module, trace: ForwardTrace) -> None:
                     if isinstance(m, nn.modules.dropout._DropoutNd) and m.training and m.p > 0]
         if dropouts:
             fail("dropout_between", layer=dropouts[0], location=between[0].location or where)
+        if trace.dropouts:  # the functional one: F.dropout(h, p, training=self.training)
+            fail("dropout_between", layer="F.dropout", location=trace.dropouts[0] or between[0].location or where)
         if any(_same(op.produced, trace.linears[-1].received) for op in between):
             # The next layer received the ReLU's result: what changed is what went into the ReLU.
             fail("relu_input_changed", shape=trace.shape(), location=between[0].location or where)
