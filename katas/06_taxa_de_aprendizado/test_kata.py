@@ -1,12 +1,16 @@
 """Testes ocultos da kata 06_taxa_de_aprendizado."""
 
 import math
+import sys
+import traceback
 
 import pytest
 import torch
 from torch import nn
 
 from katacheck import checks
+from katacheck.checks.context import is_learner_file
+from katacheck.result import Location
 
 #: Razão máxima perda final / inicial do conjunto inteiro após 100 épocas de treinar(lr=LR)
 #: (ver CALIBRATION.md).
@@ -86,12 +90,28 @@ def comparacao(learner):
     comparar = checks.require_attribute(learner, "comparar_taxas")
     X, y = checks.regression_data()
     torch.manual_seed(SEMENTE_ANTES)
-    with checks.RunRecorder() as gravador:
-        historicos = checks.call_learner(comparar, X, y, list(TAXAS), epocas=EPOCAS)
+    try:
+        with checks.RunRecorder() as gravador:
+            historicos = checks.call_learner(comparar, X, y, list(TAXAS), epocas=EPOCAS)
+    except Exception:  # o erro do código de quem aprende (um TypeError) ou um KataFailure
+        # Um erro (range de um float...) depois de um SGD criado com lr=EPOCAS: treinar recebeu
+        # as épocas no lugar da taxa. O erro em si aponta para dentro de treinar, não para a chamada.
+        criados = [registro.optimizer.param_groups[0].get("lr") for registro in gravador.optimizers
+                   if registro.optimizer.param_groups]
+        if EPOCAS in criados and EPOCAS not in TAXAS:
+            checks.fail("rates_arguments_swapped", epochs=EPOCAS, location=chamada_mais_externa())
+        raise
     if isinstance(historicos, dict):
         # Para o juiz: os históricos, que ele compara com os treinos do curso que ele mesmo faz.
         checks.evidence.submit("comparacao", historicos=[[taxa, perdas] for taxa, perdas in historicos.items()])
     return historicos, gravador.runs
+
+
+def chamada_mais_externa() -> Location | None:
+    """A linha mais externa do arquivo de quem aprende no erro em tratamento: a chamada de
+    treinar dentro de comparar_taxas, e não a linha de treinar onde o valor trocado estourou."""
+    linhas = [quadro for quadro in traceback.extract_tb(sys.exc_info()[2]) if is_learner_file(quadro.filename)]
+    return Location.at(linhas[0].filename, linhas[0].lineno) if linhas else None
 
 
 def test_treinar_usa_a_taxa(execucao):
