@@ -485,3 +485,13 @@ def test_verify_shows_a_misspelled_forward_at_its_definition(verified):
     assert "→ 01_duas_camadas.py:11 def foward(self, x):" in section, section
     assert "Renomeie `foward` para `forward`" in section, section
 
+
+
+def test_the_rules_read_only_the_head_of_a_huge_message() -> None:
+    # Learner code may raise a message of megabytes: the rules read its first MATCHED_CHARS
+    # characters, where PyTorch's own messages end, so no pattern crawls over the rest.
+    from katacheck.checks.diagnose import MATCHED_CHARS, match
+
+    mismatch = "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!"
+    assert match(RuntimeError(mismatch + " " + "x" * 5_000_000)).code == "device_mismatch"
+    assert match(RuntimeError("x" * MATCHED_CHARS + mismatch)) is None

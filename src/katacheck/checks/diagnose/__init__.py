@@ -68,9 +68,15 @@ def diagnose_warning(warning: warnings.WarningMessage) -> Diagnosis | None:
     return _named(finding)
 
 
+#: How much of an error's message the rules read. PyTorch's messages that they name are a few
+#: hundred characters; learner code can raise one of megabytes, which some rules' patterns would
+#: take minutes over (their time grows with the square of the length), timing the kata out.
+MATCHED_CHARS = 4_000
+
+
 def match(exc: BaseException) -> Finding | None:
     """The first rule that matches ``exc``, refined; None when no rule does."""
-    text = str(exc)
+    text = str(exc)[:MATCHED_CHARS]
     kinds = {cls.__name__ for cls in type(exc).__mro__}
     for rule in RULES:
         if rule.kind is not None and rule.kind not in kinds:
