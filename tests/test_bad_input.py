@@ -272,6 +272,24 @@ def test_a_damaged_progress_file_is_kept_rebuilt_and_told_once(cli, tmp_path, pa
     assert CURRENT_02.search(again.output), again.output
 
 
+def test_progress_and_lock_made_folders_by_learner_code_break_no_command(tmp_path, pack):
+    # Learner code runs in the workspace under verify: it can turn both files into folders.
+    assert run_katacheck("next", cwd=tmp_path).returncode == 0
+    (tmp_path / "01_duas_camadas.py").write_text(
+        "import os\nfor nome in ('.katacheck/progresso.json', '.katacheck/progresso.lock'):\n"
+        "    os.remove(nome) if os.path.isfile(nome) else None\n    os.makedirs(nome, exist_ok=True)\n"
+        "raise RuntimeError('falhei de propósito')\n", encoding="utf-8")
+    verified = run_katacheck("verify", cwd=tmp_path)
+    assert verified.returncode == ExitCode.KATA_FAILED, verified.stdout + verified.stderr
+    assert "Traceback" not in verified.stderr
+    listed = run_katacheck("list", "--json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert (tmp_path / ".katacheck" / "progresso.lock").is_file()
+    assert _progress(tmp_path)["current"] == "01_duas_camadas"
+    [kept_lock] = (tmp_path / ".katacheck" / "backups").glob("progresso-*.lock")
+    assert kept_lock.is_dir()
+
+
 def test_after_a_damaged_progress_file_list_and_verify_agree_on_the_current_kata(tmp_path, pack):
     assert run_katacheck("next", cwd=tmp_path).returncode == 0
     (tmp_path / "02_relu.py").write_text(pack.get("02_relu").stub_path.read_text(encoding="utf-8"), encoding="utf-8")

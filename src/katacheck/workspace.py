@@ -442,6 +442,10 @@ class Workspace:
     @contextlib.contextmanager
     def _progress_lock(self) -> Iterator[None]:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.lock_path.is_dir() and not self.lock_path.is_symlink():
+            # Made a folder (by learner code: it runs in the workspace): kept aside, so that no
+            # command of this workspace fails on it from now on. It holds nothing of ours.
+            self.backup(self.lock_path)
         with open(self.lock_path, "a+b") as handle:
             _lock(handle)
             try:
