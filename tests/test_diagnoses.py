@@ -495,3 +495,10 @@ def test_the_rules_read_only_the_head_of_a_huge_message() -> None:
     mismatch = "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!"
     assert match(RuntimeError(mismatch + " " + "x" * 5_000_000)).code == "device_mismatch"
     assert match(RuntimeError("x" * MATCHED_CHARS + mismatch)) is None
+
+
+def test_an_expression_too_deep_to_compile_is_no_infinite_recursion() -> None:
+    from katacheck.checks.diagnose import match
+
+    assert match(RecursionError("maximum recursion depth exceeded")).code == "recursion"
+    assert match(RecursionError("maximum recursion depth exceeded during compilation")) is None

@@ -207,7 +207,9 @@ RULES: tuple[Rule, ...] = (
     _rule("module_not_found", r"No module named '(?P<name>[\w.]+)'", kind="ModuleNotFoundError"),
     _rule("out_of_memory", r"can't allocate memory|CUDA out of memory|DefaultCPUAllocator: not enough memory"),
     _rule("out_of_memory", r"", kind="MemoryError"),
-    _rule("recursion", r"", kind="RecursionError"),
+    # A call that never stops calling itself; not an expression too deep for the compiler (a
+    # sum of thousands of terms), which the generic message, at its line, names better.
+    _rule("recursion", r"^(?!.*during compilation)", kind="RecursionError"),
 )
 
 #: Every code :func:`~katacheck.checks.diagnose.diagnose` can give, with the variants
