@@ -198,7 +198,8 @@ RULES = (
          _learner_only(discarded_activations)),
     Rule(frozenset({"stale_gradients", "step_without_gradients", "grad_missing_at_step", "judge.params_unchanged",
                     "judge.trajectory", "device_choice", "loss_not_decreasing", "optimizer_never_stepped",
-                    "super_init", "validation_train_mode", "train_mode_not_restored", "training_in_eval_mode"}),
+                    "super_init", "validation_train_mode", "train_mode_not_restored", "training_in_eval_mode",
+                    "load_not_eval", "resume_mode_changed_train", "resume_mode_changed_eval"}),
          _learner_only(named_not_called)),
     # linear() got a ReLU class or layer; Sigmoid(x) takes no tensor; MSELoss(saida, y) reads the
     # tensors as its options (bool_ambiguous); Adam.zero_grad() without an object (call_missing);
