@@ -10,6 +10,7 @@ from torch import nn
 
 from katacheck import checks
 from katacheck.checks.context import is_learner_file
+from katacheck.checks.locations import definition_location
 from katacheck.result import Location
 
 #: Razão máxima perda final / inicial do conjunto inteiro após 100 épocas de treinar(lr=LR)
@@ -174,7 +175,13 @@ def test_mesmos_pesos_iniciais(learner, comparacao):
     """Todos os treinos partem dos mesmos pesos: torch.manual_seed(0) e um SimpleLinearModel novo."""
     historicos, treinos = comparacao
     por_taxa = checks.expect_one_run_per_rate(historicos, treinos, TAXAS)
-    inicio = checks.initial_weights(checks.require_module_class(learner, "SimpleLinearModel"), SEMENTE)
+    classe = checks.require_module_class(learner, "SimpleLinearModel")
+    inicio = checks.initial_weights(classe, SEMENTE)
+    do_curso = checks.initial_weights(SimpleLinearModel, SEMENTE)
+    if len(inicio) != len(do_curso) or not all(a.shape == b.shape and torch.equal(a, b) for a, b in zip(inicio, do_curso)):
+        # A classe do arquivo foi mudada (outra inicialização, outra camada): a semente está certa,
+        # os pesos é que não são os do curso, de que o juiz refaz os treinos.
+        checks.fail("rates_model_changed", seed=SEMENTE, location=definition_location(classe))
     checks.expect_runs_start_at(por_taxa, inicio, seed=SEMENTE)
 
 
