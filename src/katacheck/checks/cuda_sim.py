@@ -64,6 +64,8 @@ __all__ = [
     "SIMULATED_DEVICE_NAME",
     "clock_holders",
     "device_queue",
+    "learner_modules",
+    "patch_learner_names",
     "simulated_cuda",
     "simulated_device_of",
 ]
@@ -245,15 +247,33 @@ def _watched_clock(name: str, clock: Callable[[], Any]) -> Callable[[], Any]:
     return read
 
 
+def learner_modules() -> list[Any]:
+    """The modules loaded from the learner's file."""
+    return [module for module in list(sys.modules.values())
+            if isinstance(getattr(module, "__file__", None), str) and is_learner_file(module.__file__)]
+
+
 def clock_holders() -> list[Any]:
     """The modules whose names may hold a clock of :mod:`time` taken before a block patched it:
     the learner's (``from time import perf_counter``) and :mod:`timeit`, whose ``default_timer``
     is ``time.perf_counter`` under another name (a timer beginners reach for)."""
-    holders = [module for module in list(sys.modules.values())
-               if isinstance(getattr(module, "__file__", None), str) and is_learner_file(module.__file__)]
+    holders = learner_modules()
     if "timeit" in sys.modules:
         holders.append(sys.modules["timeit"])
     return holders
+
+
+def patch_learner_names(stack: contextlib.ExitStack, owner: Any, replacements: dict[str, Any]) -> None:
+    """Until ``stack`` closes, the learner's module sees ``replacements`` also under the names it
+    bound ``owner``'s functions to before the block (``from torch.cuda import is_available``):
+    patching ``owner`` alone leaves those names answering for the machine, so CI and a real GPU
+    would disagree. Call it before patching ``owner`` itself (it reads the originals there)."""
+    originals = {id(getattr(owner, name)): value for name, value in replacements.items() if hasattr(owner, name)}
+    for module in learner_modules():
+        for key, value in list(vars(module).items()):
+            replacement = originals.get(id(value))
+            if replacement is not None:
+                patch(stack, module, key, replacement)
 
 
 def _patch_clocks(stack: contextlib.ExitStack) -> None:
@@ -822,7 +842,9 @@ def _install_patches(stack: contextlib.ExitStack) -> None:
     # instead of the real functions; import it now, before patching.
     import torch._dynamo  # noqa: F401
 
-    patch_all(stack, torch.cuda, _cuda_stubs())
+    cuda_stubs = _cuda_stubs()
+    patch_learner_names(stack, torch.cuda, {name: cuda_stubs[name] for name in ("is_available", "device_count")})
+    patch_all(stack, torch.cuda, cuda_stubs)
     accelerator = getattr(torch, "accelerator", None)
     if accelerator is not None:  # torch >= 2.6
         stubs = _accelerator_stubs()

@@ -8,13 +8,14 @@ checks run on it.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 
 import torch
 
-from katacheck.checks.cuda_sim import simulated_cuda
+from katacheck.checks.cuda_sim import patch_learner_names, simulated_cuda
 from katacheck.checks.failures import fail
-from katacheck.checks.patching import patch
+from katacheck.checks.patching import patch, patch_all
 from katacheck.checks.training import TrainingMonitor
 
 
@@ -22,25 +23,72 @@ from katacheck.checks.training import TrainingMonitor
 def cuda_available() -> Iterator[str]:
     """A CUDA device is available inside the block: the real one, or a simulated one.
 
-    Yields ``"real"`` or ``"simulated"``.
+    Yields ``"real"`` or ``"simulated"``. On a real GPU see :func:`_real_cuda`.
     """
     if torch.cuda.is_available():
-        yield "real"
+        with _real_cuda():
+            yield "real"
         return
     with simulated_cuda():
         yield "simulated"
 
 
+#: NVIDIA's PyTorch containers set it: cuBLAS then multiplies float32 in TF32 whatever torch's flags say.
+_TF32_OVERRIDE = "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE"
+
+
+@contextlib.contextmanager
+def _real_cuda() -> Iterator[None]:
+    """The block's code runs on the real GPU, under two conditions the simulation has by nature.
+
+    - Float32 products in full float32 (``set_float32_matmul_precision("highest")``, no TF32):
+      the judges replay the run in float64 on the CPU within float32's rounding, and TF32's
+      10-bit mantissa puts kata 05's own solution 1.2e-3 to 1.6e-3 of a step away from the
+      replay (emulated over 5 seeds; the tolerance is 1e-3). A precision the learner's module
+      set at import (``"high"``, as Lightning's warning suggests) is put back after the block.
+    - Every kernel done when the block ends (``torch.cuda.synchronize()``): an error the device
+      reports late (a device-side assert: a class index out of range on cuda) fails the check
+      that launched it, not a later one, as the CPU simulation's immediate error does.
+    """
+    os.environ.pop(_TF32_OVERRIDE, None)  # gone before torch reads it (cuBLAS's first use), it no longer counts
+    try:
+        previous = torch.get_float32_matmul_precision()
+    except RuntimeError:  # the learner's code mixed TF32's two APIs: leave them as they are
+        previous = None
+    if previous not in (None, "highest"):
+        torch.set_float32_matmul_precision("highest")
+    try:
+        yield
+        torch.cuda.synchronize()
+    finally:
+        if previous not in (None, "highest"):
+            torch.set_float32_matmul_precision(previous)
+
+
 @contextlib.contextmanager
 def cuda_unavailable() -> Iterator[None]:
-    """``torch.cuda.is_available()`` answers False inside the block, even on a GPU machine."""
+    """No CUDA device inside the block, even on a GPU machine: ``torch.cuda.is_available()``
+    answers False and ``torch.cuda.device_count()`` (``torch.accelerator``'s too) 0, also under a
+    name the learner's module imported (``from torch.cuda import is_available``). On CI all of
+    them say so anyway; on a GPU a choice made by any of them would otherwise find the GPU."""
+    absent = {"is_available": _no_cuda, "device_count": _no_devices}
     with contextlib.ExitStack() as stack:
-        patch(stack, torch.cuda, "is_available", _no_cuda)
+        patch_learner_names(stack, torch.cuda, absent)
+        patch_all(stack, torch.cuda, absent)
+        accelerator = getattr(torch, "accelerator", None)
+        if accelerator is not None and hasattr(accelerator, "device_count"):
+            # torch.accelerator.is_available() asks torch.cuda.is_available(), patched above.
+            patch_learner_names(stack, accelerator, {"device_count": _no_devices})
+            patch(stack, accelerator, "device_count", _no_devices)
         yield
 
 
 def _no_cuda() -> bool:
     return False
+
+
+def _no_devices() -> int:
+    return 0
 
 
 def expect_device_type(value: object, expected: str, *, situation: str) -> None:
