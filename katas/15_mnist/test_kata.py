@@ -300,7 +300,7 @@ def test_acuracia(learner, treino, raiz):
 
 
 def test_dispositivo_do_modelo(learner, raiz):
-    """Com dispositivo=None, treinar_mnist e acuracia usam o dispositivo em que o modelo já está (aqui, a GPU)."""
+    """Com dispositivo=None, treinar_mnist e acuracia usam o dispositivo em que o modelo já está (a GPU, e a CPU mesmo havendo GPU)."""
     treinar = checks.require_attribute(learner, "treinar_mnist")
     acuracia = checks.require_attribute(learner, "acuracia")
     # Uma GPU (real ou simulada) e o modelo já nela: os lotes, que o loader traz na CPU, vão até ele.
@@ -316,5 +316,19 @@ def test_dispositivo_do_modelo(learner, raiz):
                 checks.fail("mnist_device_none", location=learner_location(erro))
         checks.expect_trained_on(monitor, "cuda")
         dispositivos = sorted({d for registro in monitor.forwards for d in registro.input_devices})
+        # E o modelo na CPU com a GPU ainda disponível: None não quer dizer "a GPU, se houver uma".
+        # Fora deste bloco a CI não tem GPU, e só uma GPU de verdade veria um código que a escolhe.
+        modelo = modelo_inicial(6)
+        with checks.SilentBugMonitor(model=modelo) as monitor:
+            try:
+                checks.call_learner(treinar, modelo, loader_de_treino(raiz, 6), epocas=1, lr=LR)
+                checks.call_learner(acuracia, modelo, loader_de_treino(raiz, 6))
+            except RuntimeError as erro:  # os lotes foram para a GPU, com o modelo na CPU
+                if "device" not in str(erro):
+                    raise
+                checks.fail("mnist_device_none_cpu", location=learner_location(erro))
+        for registro in monitor.forwards:
+            if registro.parameter_devices | registro.input_devices != {"cpu"}:
+                checks.fail("mnist_device_none_cpu", location=registro.location)
     checks.evidence.submit("dispositivo", entradas=dispositivos)
 
