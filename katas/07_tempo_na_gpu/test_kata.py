@@ -33,7 +33,7 @@ def medir(learner, rotulo: str, dispositivo: str) -> timing.TimingRun:
     execucao = timing.observe_timing(medir_tempo, dispositivo, repetitions=REPETICOES.get(rotulo),
                                      warmup=AQUECIMENTO, durations=duracoes(rotulo))
     checks.evidence.submit(rotulo, repeticoes=execucao.repetitions, chamadas=execucao.calls,
-                           resultado=execucao.result if isinstance(execucao.result, (int, float)) else None)
+                           resultado=timing.seconds_or_none(execucao.result))
     return execucao
 
 
