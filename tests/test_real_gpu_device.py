@@ -65,6 +65,7 @@ def real_gpu(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
     monkeypatch.setattr(torch.accelerator, "device_count", lambda: 1)
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)  # the block's code used the GPU
     monkeypatch.setattr(torch.cuda, "synchronize", lambda *args, **kwargs: waits.append("synchronize"))
     return waits
 
@@ -88,6 +89,13 @@ def test_the_real_branch_multiplies_in_full_float32_and_waits_for_the_device(rea
     assert real_gpu == ["synchronize"]  # a late device error belongs to this block's check
     assert torch.get_float32_matmul_precision() == "high"
     assert _TF32_OVERRIDE not in os.environ
+
+
+def test_a_block_whose_code_never_used_the_gpu_makes_no_cuda_context_to_wait_for(real_gpu, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: False)
+    with cuda_available() as regime:
+        assert regime == "real"
+    assert real_gpu == []
 
 
 def test_a_block_that_failed_is_not_waited_for_and_still_restores_the_precision(real_gpu, matmul_precision):

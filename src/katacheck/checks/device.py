@@ -59,7 +59,8 @@ def _real_cuda() -> Iterator[None]:
         torch.set_float32_matmul_precision("highest")
     try:
         yield
-        torch.cuda.synchronize()
+        if torch.cuda.is_initialized():  # nothing ran there, nothing to wait for: no context made for it
+            torch.cuda.synchronize()
     finally:
         if previous not in (None, "highest"):
             torch.set_float32_matmul_precision(previous)
