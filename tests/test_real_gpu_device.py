@@ -106,6 +106,17 @@ def test_a_block_that_failed_is_not_waited_for_and_still_restores_the_precision(
     assert torch.get_float32_matmul_precision() == "medium"
 
 
+def test_tf32_set_through_torchs_newer_api_is_turned_off_too(real_gpu, matmul_precision):
+    matmul = torch.backends.cuda.matmul
+    matmul.fp32_precision = "tf32"  # after which torch.get_float32_matmul_precision() raises
+    try:
+        with cuda_available():
+            assert torch.get_float32_matmul_precision() == "highest" and matmul.fp32_precision == "ieee"
+        assert matmul.fp32_precision == "tf32"
+    finally:
+        matmul.fp32_precision = "ieee"
+
+
 def test_the_default_precision_is_left_alone(real_gpu, matmul_precision):
     torch.set_float32_matmul_precision("highest")
     with cuda_available():

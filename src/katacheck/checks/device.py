@@ -51,19 +51,31 @@ def _real_cuda() -> Iterator[None]:
       that launched it, not a later one, as the CPU simulation's immediate error does.
     """
     os.environ.pop(_TF32_OVERRIDE, None)  # gone before torch reads it (cuBLAS's first use), it no longer counts
-    try:
-        previous = torch.get_float32_matmul_precision()
-    except RuntimeError:  # the learner's code mixed TF32's two APIs: leave them as they are
-        previous = None
-    if previous not in (None, "highest"):
-        torch.set_float32_matmul_precision("highest")
+    restore = _full_float32_products()
     try:
         yield
         if torch.cuda.is_initialized():  # nothing ran there, nothing to wait for: no context made for it
             torch.cuda.synchronize()
     finally:
-        if previous not in (None, "highest"):
-            torch.set_float32_matmul_precision(previous)
+        if restore is not None:
+            restore()
+
+
+def _full_float32_products():
+    """Set float32 products to full float32; return how to put the learner's setting back (None:
+    it was full float32 already)."""
+    matmul = torch.backends.cuda.matmul
+    try:
+        previous = torch.get_float32_matmul_precision()
+    except RuntimeError:  # set through torch's newer API (fp32_precision = "tf32"), which it raises on
+        previous = None
+    if previous == "highest":
+        return None
+    newer = getattr(matmul, "fp32_precision", None) if previous is None else None
+    torch.set_float32_matmul_precision("highest")
+    if previous is not None:
+        return lambda: torch.set_float32_matmul_precision(previous)
+    return None if newer is None else lambda: setattr(matmul, "fp32_precision", newer)
 
 
 @contextlib.contextmanager
