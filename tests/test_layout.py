@@ -82,6 +82,7 @@ LAYOUT: dict[str, str] = {
     "katacheck.settings": SHARED,  # the KATACHECK_* environment variables
     "katacheck.runner": SHARED,  # only the docstring of the three processes
     "katacheck.runner.channel": SHARED,
+    "katacheck.runner.hardening": SHARED,  # what the parent and the worker do to their own process
 }
 
 #: What each process may import of katacheck, besides itself.

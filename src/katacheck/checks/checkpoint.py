@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from katacheck.checks.failures import fail
-from katacheck.judge import step_gap  # the judge's measure of a step, float32 rounding allowed for
+from katacheck.checks.steps import step_gap  # the judges' measure of a step, float32 rounding allowed for
 
 #: How torch names the object a ``weights_only`` load refused.
 _REFUSED = re.compile(r"Unsupported global: GLOBAL ([\w.]+)")

@@ -31,6 +31,7 @@ from typing import Any
 
 import torch
 
+from katacheck.checks.steps import ROUNDING_ULPS, step_gap  # noqa: F401 - the judges' API
 from katacheck.i18n import t
 
 #: Largest relative gap between a model's outputs and the composition recomputed from its own
@@ -39,12 +40,6 @@ OUTPUT_TOLERANCE = 1e-4
 #: Largest relative gap between a step the learner's optimizer made and the reference one,
 #: replayed from the same parameters. Calibration: CALIBRATION.md beside this file.
 STEP_TOLERANCE = 1e-3
-#: What float32 arithmetic alone may leave between the learner's step and the float64 reference,
-#: in units in the last place of the largest parameter. Near convergence a step is itself that
-#: small, and a gap relative to the step alone blamed rounding (kata 06 failed its own solution
-#: on 12 of 100 base seeds, `bench/seeds.py`). A wrong optimizer is caught on the early steps,
-#: where it moves the parameters by far more than this.
-ROUNDING_ULPS = 16
 
 
 @dataclass(frozen=True)
@@ -287,18 +282,6 @@ def _replay_steps(steps, trajectory, optimizer: str, model, X, y, loss, pinned):
         if not _step_matches(before, after, expected):
             return _step_mismatch(index, before, after, instances, optimizer)
     return None
-
-
-def step_gap(before, after, expected) -> float:
-    """How far the learner's step (``before`` → ``after``) is from the reference one
-    (``before`` → ``expected``), relative to the reference step's size, once float32 rounding
-    (:data:`ROUNDING_ULPS`) is allowed for."""
-    moved = max(float((e - b).abs().max()) for e, b in zip(expected, before))
-    gap = max(float((a - e).abs().max()) for a, e in zip(after, expected))
-    rounding = ROUNDING_ULPS * torch.finfo(torch.float32).eps * max(float(b.abs().max()) for b in before)
-    if gap != gap or moved != moved:  # nan: max(0.0, nan) is 0.0, a perfect match
-        return float("inf")
-    return max(0.0, gap - rounding) / (moved + 1e-12)
 
 
 def _step_matches(before, after, expected) -> bool:

@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from katacheck.runner.hardening import not_dumpable
+
 #: Largest control message, in bytes.
 MESSAGE_BYTES = 1 << 16
 #: Seconds a worker may take to import torch and report ready before it is taken for dead.
@@ -45,8 +47,6 @@ class Worker:
     COMMAND = (sys.executable, "-I", "-m", "katacheck.runner.worker.forkserver")
 
     def __init__(self, sandbox: Sandbox | None = None, *, judge_server: bool = False) -> None:
-        from katacheck.runner.worker.forkserver import not_dumpable
-
         # The process that decides the verdicts, out of reach of the children's /proc/<pid>/mem.
         not_dumpable()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
