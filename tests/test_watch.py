@@ -157,8 +157,13 @@ def test_a_learner_session_saves_keys_and_the_next_kata(tmp_path):
     _save(first, _slow(VARIANTS / "01_duas_camadas" / "uma_camada.py"))
     time.sleep(0.4)
     _save(first, _slow(KATAS / "01_duas_camadas" / "solution.py"))
-    term.verdict("01_duas_camadas")  # ✘ or, on a slow machine, already the fix
-    assert term.verdict("01_duas_camadas") == "✔"
+    # ✘, then the fix. A run whose file changes before its child compiles it stops at once
+    # ("mudou enquanto o katacheck o verificava"), so on a loaded machine the second save can
+    # land in the re-run instead: one verdict more, never more than one per save.
+    verdicts = [term.verdict("01_duas_camadas")]
+    while verdicts[-1] != "✔" and len(verdicts) < 3:
+        verdicts.append(term.verdict("01_duas_camadas"))
+    assert verdicts[-1] == "✔", verdicts
     term.wait_for_text(_text("cli.watch.passed"))
     term.wait_for(r"Teclas:")
     assert VERDICT.search(term.text, term.position) is None
