@@ -300,7 +300,7 @@ def test_acuracia(learner, treino, raiz):
 
 
 def test_dispositivo_do_modelo(learner, raiz):
-    """Com dispositivo=None, treinar_mnist e acuracia usam o dispositivo em que o modelo já está (a GPU, e a CPU mesmo havendo GPU)."""
+    """Com dispositivo=None, treinar_mnist e acuracia usam o dispositivo do modelo: a GPU, ou a CPU mesmo havendo GPU."""
     treinar = checks.require_attribute(learner, "treinar_mnist")
     acuracia = checks.require_attribute(learner, "acuracia")
     # Uma GPU (real ou simulada) e o modelo já nela: os lotes, que o loader traz na CPU, vão até ele.
