@@ -177,7 +177,15 @@ def _from_inbox(job: dict) -> None:
 
     folder = job["cwd"]
     os.makedirs(folder, exist_ok=True)
-    for name in os.listdir(folder):
+    _empty(folder)
+    shutil.copyfile(job["inbox"], job["learner"])
+
+
+def _empty(folder: str) -> None:
+    """Remove everything in ``folder`` (a link is removed, never followed)."""
+    import shutil
+
+    for name in os.listdir(folder) if os.path.isdir(folder) else ():
         path = os.path.join(folder, name)
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
@@ -186,7 +194,6 @@ def _from_inbox(job: dict) -> None:
                 os.unlink(path)
             except OSError:
                 pass
-    shutil.copyfile(job["inbox"], job["learner"])
 
 
 def _sweep_sandbox() -> None:
@@ -194,8 +201,6 @@ def _sweep_sandbox() -> None:
     init (a grandchild may have left its group with setsid), and empty ``/tmp`` and
     ``/dev/shm``, which live as long as the worker. Only where the sandbox's own pid namespace
     is certain (its pid 1 is bubblewrap): anywhere else this would kill the user's processes."""
-    import shutil
-
     try:
         with open("/proc/1/cmdline", "rb") as cmdline:
             if b"bwrap" not in cmdline.read().split(b"\0")[0]:
@@ -210,15 +215,7 @@ def _sweep_sandbox() -> None:
             except (ProcessLookupError, PermissionError):
                 pass
     for folder in ("/tmp", "/dev/shm"):
-        for name in os.listdir(folder) if os.path.isdir(folder) else ():
-            path = os.path.join(folder, name)
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+        _empty(folder)
 
 
 def _pidfd(pid: int) -> int | None:
