@@ -68,6 +68,8 @@ class FakeClock:
     _seen_syncs: int = 0
     #: On a real GPU, an event after each kernel launched since the backlog last ran.
     _launched: list[Any] = field(default_factory=list)
+    #: How many times anything read one of the clocks of :mod:`time` this clock stands in for.
+    reads: int = 0
     #: Clock reads made with device work pending (recorded here on a real GPU only; the
     #: simulation records its own, :attr:`DeviceQueue.unsynchronized_reads`).
     unsynchronized_reads: list[cuda_sim.ClockRead] = field(default_factory=list)
@@ -102,6 +104,7 @@ class FakeClock:
             self.now += seconds
 
     def read(self, name: str) -> float | int:
+        self.reads += 1
         self.settle()
         if self.backlog and cuda_sim.device_queue() is None:
             location = location_in_stack()
@@ -175,6 +178,8 @@ class TimingRun:
     calls: int
     result: Any
     unsynchronized_reads: list[cuda_sim.ClockRead]
+    #: Reads of the clocks of :mod:`time` during the call (0: the timer used another clock).
+    clock_reads: int = 0
 
     @property
     def expected(self) -> float:
@@ -206,7 +211,7 @@ def observe_timing(medir_tempo, device: str, *, repetitions: int | None, warmup:
                 torch.cuda.synchronize()  # what the learner left running does not reach the next check
     reads = (queue.unsynchronized_reads[seen:] if queue is not None else []) + clock.unsynchronized_reads
     n = DEFAULT_REPETITIONS if repetitions is None else repetitions
-    return TimingRun(device, n, warmup, list(durations[:n]), work.calls, result, reads)
+    return TimingRun(device, n, warmup, list(durations[:n]), work.calls, result, reads, clock.reads)
 
 
 def _close(found: float, expected: float) -> bool:
@@ -268,6 +273,8 @@ def expect_mean(run: TimingRun) -> None:
         fail("timing_milliseconds", **values)
     if run.calls == n and _one_call_short(run):
         fail("timing_calls", calls=run.calls, repetitions=n, expected=n + 1)
+    if run.clock_reads == 0:  # time.process_time(), torch.cuda.Event: not the wall clock asked for
+        fail("timing_no_clock", **values)
     fail("timing_mean", **values)
 
 
