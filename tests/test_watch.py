@@ -157,9 +157,10 @@ def test_a_learner_session_saves_keys_and_the_next_kata(tmp_path):
     _save(first, _slow(VARIANTS / "01_duas_camadas" / "uma_camada.py"))
     time.sleep(0.4)
     _save(first, _slow(KATAS / "01_duas_camadas" / "solution.py"))
-    # ✘, then the fix. A run whose file changes before its child compiles it stops at once
-    # ("mudou enquanto o katacheck o verificava"), so on a loaded machine the second save can
-    # land in the re-run instead: one verdict more, never more than one per save.
+    # ✘, then the fix. A run whose file changes before its child compiles it stops at once and
+    # is neither shown nor counted (the file as it is then is verified instead), so on a loaded
+    # machine the first verdict may already be the fix, or a save may land in the re-run:
+    # never more than one verdict per save.
     verdicts = [term.verdict("01_duas_camadas")]
     while verdicts[-1] != "✔" and len(verdicts) < 3:
         verdicts.append(term.verdict("01_duas_camadas"))
@@ -222,9 +223,10 @@ def test_a_learner_session_saves_keys_and_the_next_kata(tmp_path):
     progress = _progress(workspace)
     assert progress["current"] == "02_relu"
     assert progress["passed"] == ["01_duas_camadas"]
-    # 01: the stub, the wrong save, the run the saves landed in, its one re-run.
-    # 02: the stub after n, the broken save, r, the reset.
-    assert progress["attempts"] == {"01_duas_camadas": 4, "02_relu": 4}
+    # 01: the stub, the wrong save, then one per verdict the three saves gave (2 on an idle
+    # machine: the run they landed in, its one re-run). 02: the stub after n, the broken save,
+    # r, the reset.
+    assert progress["attempts"] == {"01_duas_camadas": 2 + len(verdicts), "02_relu": 4}
     assert progress["hints_revealed"] == {"01_duas_camadas": 1}
 
 
@@ -316,6 +318,37 @@ def test_saves_during_a_run_give_exactly_one_rerun_on_the_last_save(tmp_path, pa
     verifier.release.release()
     session.handle(_next_event(session, "verdict"))
     assert verifier.seen[-1] == "v5"
+
+
+class _ChangedThenPassing(_HeldVerifier):
+    """The first run ends as a run whose file changed before its child compiled it."""
+
+    def __call__(self, kata, learner_file: Path):
+        from katacheck.result import Diagnosis, KataResult
+
+        result = super().__call__(kata, learner_file)
+        if len(self.seen) == 1:
+            return KataResult(kata.id, kata.title, fatal=Diagnosis("mudou", code="fatal.source_changed"))
+        return result
+
+
+def test_a_run_whose_file_changed_before_it_began_is_neither_shown_nor_counted(tmp_path, pack, capsys):
+    from katacheck.cli._watchloop import WatchSession
+    from katacheck.workspace import Workspace
+
+    workspace = Workspace.find(_workspace(tmp_path))
+    kata = pack.get("01_duas_camadas")
+    verifier = _ChangedThenPassing()
+    session = WatchSession(workspace, kata, verifier)
+    session.request_run()
+    verifier.release.release()
+    session.handle(_next_event(session, "verdict"))  # source changed: straight to a new run
+    assert session.running
+    assert _text("cli.watch.changed_while_running", file="01_duas_camadas.py") in " ".join(capsys.readouterr().out.split())
+    verifier.release.release()
+    session.handle(_next_event(session, "verdict"))
+    assert session.passed and len(verifier.seen) == 2
+    assert _progress(workspace.root)["attempts"] == {"01_duas_camadas": 1}
 
 
 @pytest.mark.parametrize(("option", "environ", "release", "reason"), [

@@ -52,6 +52,10 @@ YES_KEYS = frozenset("sy")
 Verifier = Callable[["Kata", Path], "KataResult"]
 
 
+#: The verdict of a run whose file changed between the scan and the child's compile.
+SOURCE_CHANGED = "fatal.source_changed"
+
+
 def watch_session(workspace: Workspace, kata: Kata, polling: str | None) -> int:
     """Watch ``kata`` until ``q`` (returns 0) or Ctrl-C (returns 130); progress is kept."""
     from katacheck.runner.parent import run_kata, shutdown, stop_running, warm_up
@@ -175,6 +179,13 @@ class WatchSession:
 
         self.running = False
         self.stop_status()
+        if result.fatal is not None and result.fatal.code == SOURCE_CHANGED:
+            # Saved again before the child compiled it: that run checked nothing, so it is
+            # neither shown nor counted; the file as it is now is verified instead.
+            console().print(t("cli.watch.changed_while_running", file=self.learner_file.name), style="dim")
+            self.rerun_pending = False
+            self._start_run()
+            return
         self._record(result)
         out = console()
         out.print(Rule(time.strftime("%H:%M:%S"), align="right", style="dim"))
